@@ -1,0 +1,1 @@
+"""Fast, sandboxed grading on top of nbgrader (imported as kynangso.grading)."""

@@ -1,0 +1,1 @@
+"""Data shipped with the package: reference tables and generators for lessons and exercises."""

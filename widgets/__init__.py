@@ -1,0 +1,1 @@
+"""Interactive pieces that lessons are built from (imported as kynangso.widgets)."""
