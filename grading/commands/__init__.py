@@ -1,0 +1,1 @@
+"""The grade, feedback and export subcommands of `kynangso`."""

@@ -1,0 +1,1 @@
+"""Set-up and launch of JupyterLab for trainees and instructors."""

@@ -1,0 +1,1 @@
+"""The resident lesson site: Voila with our template, kernel policy and landing page."""

@@ -1,0 +1,1 @@
+"""Vietnamese identifiers and calendar: citizen IDs, tax codes, phone numbers, working days."""
