@@ -35,7 +35,6 @@ $(VENV)/.installed: pyproject.toml
 	  else echo "Không tạo được môi trường ảo: hãy cài gói python3-venv (sudo apt install python3-venv)."; exit 1; fi; }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e .
-	$(BIN)/kynangso setup
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

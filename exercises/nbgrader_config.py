@@ -16,5 +16,11 @@ c.CourseDirectory.root = course_root
 c.CourseDirectory.course_id = "kynangso"
 c.Exchange.root = os.path.join(course_root, "exchange")
 c.Exchange.assignment_dir = os.path.join(project_root, "hoc-vien")
+# nbgrader's assignment list changes into this folder before listing, so it must exist.
+os.makedirs(c.Exchange.assignment_dir, exist_ok=True)
 # Our exercises import only what a trainee could import; the timeout guards against loops.
 c.ExecutePreprocessor.timeout = 60
+
+# What a trainee sees in place of a solution: Vietnamese, not nbgrader's English default.
+c.ClearSolutions.code_stub = {"python": "# VIẾT MÃ CỦA BẠN Ở ĐÂY\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "VIẾT CÂU TRẢ LỜI CỦA BẠN Ở ĐÂY"

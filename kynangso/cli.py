@@ -17,7 +17,6 @@ SUBCOMMANDS: dict[str, str] = {
     "start": "kynangso.platform",
     "lab": "kynangso.jupyter.lab",
     "site": "kynangso.site.command",
-    "setup": "kynangso.jupyter.setup",
     "grade": "kynangso.grading.commands.grade",
     "feedback": "kynangso.grading.commands.feedback",
     "export": "kynangso.grading.commands.export",

@@ -1,1 +1,5 @@
-"""Interactive pieces that lessons are built from (imported as kynangso.widgets)."""
+"""Interactive pieces that lessons are built from (imported as ``kynangso.widgets``)."""
+
+from kynangso.widgets.quiz import Option, Quiz
+
+__all__ = ["Option", "Quiz"]
