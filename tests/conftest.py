@@ -20,6 +20,11 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
+def pytest_ignore_collect(collection_path):
+    """Notebooks under tests/ are fixtures (some malicious): never execute them with nbval."""
+    return True if collection_path.suffix == ".ipynb" else None
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
