@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 LAB_PORT ?= 8888
 SITE_PORT ?= 8866
 # Debian packages the test suite drives for real (browser, sandbox, PDF checker, proxy).
-TEST_DEBS := chromium bubblewrap poppler-utils nginx
+TEST_DEBS := chromium bubblewrap poppler-utils libnss3-tools nginx
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
