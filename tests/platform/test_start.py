@@ -48,9 +48,9 @@ def kernels_with(marker: str) -> list[int]:
 class Output:
     """Collects a child's output in the background, so a full pipe never blocks it."""
 
-    def __init__(self, stream):
-        self.text = ""
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+    def __init__(self, proc: subprocess.Popen):
+        self.proc, self.text = proc, ""
+        threading.Thread(target=self._read, args=(proc.stdout,), daemon=True).start()
 
     def _read(self, stream):
         for line in stream:
@@ -59,6 +59,10 @@ class Output:
     def wait_for(self, needle: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while needle not in self.text:
+            if self.proc.poll() is not None:
+                time.sleep(1)  # let the reader catch up with the last lines
+                assert needle in self.text, f"{needle!r} never printed before exit:\n{self.text}"
+                return
             assert time.monotonic() < deadline, f"{needle!r} never printed:\n{self.text}"
             time.sleep(0.2)
 
@@ -71,7 +75,7 @@ def test_start_serves_lab_and_site_and_ctrl_c_stops_everything():
         ["kynangso", "start", "--lab-port", str(lab_port), "--site-port", str(site_port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    output = Output(proc.stdout)
+    output = Output(proc)
     try:
         output.wait_for("Nhấn Ctrl-C để dừng.", timeout=180)
         assert f"http://127.0.0.1:{site_port}/" in output.text
