@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
 
@@ -449,7 +450,9 @@ def test_signing_and_verifying_work_inside_a_running_event_loop(document, nhung,
     async def in_a_kernel():
         return verify_pdf(sign_pdf(document, nhung), [ca.root_certificate])
 
-    assert asyncio.run(in_a_kernel()).valid
+    # A thread of its own: earlier browser tests leave Playwright's loop on the main thread.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, in_a_kernel()).result().valid
 
 
 # --- verification failures -----------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""The site's own pages: the landing page, lessons behind a kernel cap, and a 404.
+
+Lessons are Voila's handler with two gates in front: only lessons listed in the catalog
+are served, and past the cap on visitor kernels a visitor gets a Vietnamese "busy" page
+(HTTP 503) instead of the server starting kernels until it runs out of memory.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+from voila.handler import BaseVoilaHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from kynangso.site.catalog import Lesson
+from kynangso.site.errors import FriendlyErrors, render_error
+
+RETRY_AFTER_SECONDS = 60
+
+
+def lesson_url(base_url: str, lesson: Lesson) -> str:
+    return url_path_join(base_url, "voila/render", lesson.path)
+
+
+class LandingHandler(FriendlyErrors, BaseVoilaHandler):
+    """The list of courses and lessons, rendered from the catalog loaded at start."""
+
+    def initialize(self, courses, **kwargs):
+        super().initialize(**kwargs)
+        self.courses = courses
+
+    def get(self):
+        self.set_header("Cache-Control", "no-cache")
+        self.write(self.render_template(
+            "landing.html",
+            courses=self.courses,
+            lesson_url=lambda lesson: lesson_url(self.base_url, lesson),
+        ))
+
+
+class LessonHandler(FriendlyErrors, TornadoVoilaHandler):
+    """Voila's notebook handler, limited to catalogued lessons and to the kernel cap."""
+
+    def initialize(self, lessons, **kwargs):
+        super().initialize(**kwargs)
+        self.lessons = lessons
+
+    @web.authenticated
+    async def get(self, path=None):
+        if path not in self.lessons:
+            if not path.endswith(".ipynb"):
+                # A lesson's relative image link: Voila's files handler decides.
+                self.redirect_to_file(path)
+                return
+            raise web.HTTPError(404)
+        km = self.kernel_manager
+        if km.at_capacity():
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+            self.set_header("Cache-Control", "no-store")
+            self.finish(render_error(self.settings, 503))
+            return
+        # A visitor is "admitting" from the gate until Voila has registered their kernel,
+        # which is always done before the page's first snippet is produced.
+        km.admitting += 1
+        admitted = False
+        try:
+            async for html in self.get_generator(path=path):
+                if not admitted:
+                    km.admitting -= 1
+                    admitted = True
+                self.write(html)
+                self.flush()
+        finally:
+            if not admitted:
+                km.admitting -= 1
+
+
+class NotFoundHandler(FriendlyErrors, JupyterHandler):
+    """Every URL the site does not serve: /lab, /api/contents, /tree, ..."""
+
+    def prepare(self):
+        raise web.HTTPError(404)
+
+    def check_xsrf_cookie(self):
+        """A 404 needs no XSRF check: POST /api/kernels gets a 404, not a 403."""
