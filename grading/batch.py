@@ -15,14 +15,17 @@ import multiprocessing
 import os
 import signal
 import time
+import warnings
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from . import flags
 from .course import Course
-from .pipeline import GradingFailure, SandboxedAutograde, check_submission, quiet_logger, source_library
+from .pipeline import (GradingFailure, SandboxedAutograde, check_submission, preload_modules, quiet_logger,
+                       source_library)
 from .sandbox import Limits, Profile, Sandbox, SandboxUnavailable
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -88,18 +91,26 @@ def grade_student(course: Course, student: str, context: dict, logger) -> dict:
     return record
 
 
+def quiet_warnings() -> None:
+    """nbgrader's gradebook code trips SQLAlchemy's autoflush warnings on every save;
+    they are harmless and would spill over the instructor's progress bar."""
+    warnings.filterwarnings("ignore", category=SAWarning)
+
+
 # ------------------------------------------------------------------------- workers
 
 def _worker(slot: int, course: Course, settings: Settings, tasks, results) -> None:
     _LIBC.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the grader
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_warnings()
     logger = quiet_logger(str(course.records_dir / f"nbgrader-{slot}.log"))
     context = {"limits": settings.limits, "notebooks": course.notebooks(),
                "library": source_library(course.coursedir(), course.assignment)}
+    preload = preload_modules(course.coursedir(), course.assignment)
     sandboxes = []
     try:
         for role in ("runner", "judge"):
-            sandboxes.append(Sandbox(Profile(role, slot, settings.limits, settings.unsafe)).start())
+            sandboxes.append(Sandbox(Profile(role, slot, settings.limits, settings.unsafe, preload)).start())
         context["runner"], context["judge"] = sandboxes
         broken = None
     except (SandboxUnavailable, OSError) as error:
@@ -139,6 +150,7 @@ def grade_all(course: Course, students: list[str], settings: Settings, progress=
     """Grade ``students`` in parallel; returns the new records in completion order."""
     if not students:
         return []
+    quiet_warnings()
     count = max(1, min(settings.workers or os.cpu_count() or 1, len(students)))
     context = multiprocessing.get_context("fork")
     tasks, results = context.SimpleQueue(), context.SimpleQueue()

@@ -44,6 +44,29 @@ def _error(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
 
 
+def clean_outputs(outputs, count: int) -> list[NotebookNode]:
+    """Valid nbformat outputs from whatever came over the wire: the runner is untrusted,
+    and one malformed output must not make nbgrader reject the whole notebook."""
+    cleaned = []
+    for o in outputs if isinstance(outputs, list) else []:
+        kind = o.get("output_type") if isinstance(o, dict) else None
+        if kind == "stream" and o.get("name") in ("stdout", "stderr"):
+            cleaned.append({"output_type": "stream", "name": o["name"], "text": str(o.get("text", ""))})
+        elif kind in ("display_data", "execute_result") and isinstance(o.get("data"), dict):
+            data = {str(k): v for k, v in o["data"].items()
+                    if isinstance(v, str) or (isinstance(v, (dict, list)) and "json" in str(k))}
+            output = {"output_type": kind, "data": data,
+                      "metadata": o["metadata"] if isinstance(o.get("metadata"), dict) else {}}
+            if kind == "execute_result":
+                output["execution_count"] = count
+            cleaned.append(output)
+        elif kind == "error":
+            traceback = o.get("traceback") if isinstance(o.get("traceback"), list) else []
+            cleaned.append({"output_type": "error", "ename": str(o.get("ename", "")),
+                            "evalue": str(o.get("evalue", "")), "traceback": [str(x) for x in traceback]})
+    return [from_dict(o) for o in cleaned]
+
+
 @dataclass
 class Run:
     """What happened while executing one notebook, beyond the cell outputs."""
@@ -84,7 +107,7 @@ class Execution:
                     outputs = self._test(cell.source, deadline)
                 else:
                     outputs = self._student(cell.source, deadline)
-                cell.outputs = [from_dict(o) for o in outputs if isinstance(o, dict)]
+                cell.outputs = clean_outputs(outputs, count)
                 cell.execution_count = count
         finally:
             self._finish()

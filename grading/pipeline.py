@@ -17,12 +17,13 @@ import logging
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbformat import NotebookNode
 from nbformat.reader import NotJSONError
 from nbgrader.converters import Autograde
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError, ValidationError
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteCells,
-                                    OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
+                                    ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
+                                    NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from traitlets import List
 
 from . import flags
@@ -63,9 +64,34 @@ class RecordingOverwriteCells(OverwriteCells):
             grading_context(self)["notes"].append({"reason": "test_cell_deleted", "detail": grade_id})
         return nb, resources
 
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted_source = cell.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
     def report_change(self, name, attr, old, new):
         super().report_change(name, attr, old, new)
+        if attr == "checksum" and self._as_released(name):
+            return
         grading_context(self)["notes"].append({"reason": "test_cell_edited", "detail": f"{name} ({attr})"})
+
+    def _as_released(self, grade_id: str) -> bool:
+        """True if the submitted cell is exactly what generate_assignment released: the
+        gradebook keeps the source *with* hidden tests and mark schemes, so an untouched
+        released cell never matches its checksum and must not count as an edit."""
+        source_cell = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+        released = NotebookNode(cell_type=source_cell.cell_type, source=source_cell.source,
+                                metadata=NotebookNode(nbgrader=NotebookNode(grade_id=grade_id)))
+        try:
+            ClearHiddenTests(parent=self)._remove_hidden_test_region(released)
+            ClearMarkScheme(parent=self)._remove_mark_scheme_region(released)
+        except Exception:  # malformed delimiters in the source: compare as stored
+            pass
+        submitted = getattr(self, "_submitted_source", None)
+        return isinstance(submitted, str) and _normalise(submitted) == _normalise(released.source)
+
+
+def _normalise(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -186,3 +212,35 @@ def source_library(coursedir, assignment: str) -> dict[str, str]:
             with open(path, "rb") as fh:
                 library[os.path.relpath(path, root)] = base64.b64encode(fh.read()).decode()
     return library
+
+
+def preload_modules(coursedir, assignment: str) -> tuple[str, ...]:
+    """Modules the instructor's own cells import (setup and test cells of the source
+    notebooks), for the sandboxes to import once instead of once per submission."""
+    import ast
+
+    import nbformat
+
+    root = coursedir.format_path(coursedir.source_directory, ".", assignment)
+    modules: list[str] = []
+    for path in sorted(glob.glob(os.path.join(glob.escape(root), "*.ipynb"))):
+        try:
+            cells = nbformat.read(path, as_version=4).cells
+        except Exception:  # the instructor's notebook is nbgrader's problem, not ours
+            continue
+        for cell in cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                modules += [n for n in names if n not in modules]
+    return tuple(modules)

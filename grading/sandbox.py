@@ -62,6 +62,34 @@ def _python_paths() -> list[str]:
     return sorted(p for p in candidates if p and not p.startswith("/usr/") and p != "/usr")
 
 
+PACKAGES = ("kynangso", "kynangso.grading", "kynangso.widgets")
+
+
+def _package_paths(mounted: list[str]) -> list[str]:
+    """Our own package folders, so exercises can ``import kynangso`` inside the sandbox.
+
+    An editable install maps the packages to folders of the checkout (``kynangso/``,
+    ``grading/``, ``widgets/``), which the venv's import finder expects at those exact
+    paths. Only those folders are mounted, never their parent: the course, its
+    gradebook and the rest of the project stay invisible. A regular install puts them
+    under the venv, which is mounted already.
+    """
+    import importlib.util
+
+    found = []
+    for name in PACKAGES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            path = os.path.realpath(location)
+            inside = any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounted + ["/usr"])
+            if os.path.isdir(path) and not inside and path not in found:
+                found.append(path)
+    return sorted(found)
+
+
 def _root_links() -> list[str]:
     """Debian's merged /usr: /bin, /lib… are symlinks into /usr; mirror whatever is there."""
     args = []
@@ -82,6 +110,7 @@ class Profile:
     slot: int = 0
     limits: Limits = field(default_factory=Limits)
     unsafe: bool = False
+    preload: tuple[str, ...] = ()
 
     @property
     def uid(self) -> int:
@@ -93,7 +122,7 @@ class Profile:
         code = (f"import sys; sys.path.insert(0, {root!r}); "
                 f"from {package} import zygote; zygote.main(sys.argv[1:])")
         return [sys.executable, "-B", "-E", "-c", code, self.role, str(control_fd),
-                *([] if self.unsafe else ["sandboxed"])]
+                *([] if self.unsafe else ["sandboxed"]), *(f"--preload={m}" for m in self.preload)]
 
     def environment(self) -> dict[str, str]:
         return {
@@ -110,6 +139,7 @@ class Profile:
             return self.python_command(control_fd)
         staged = os.geteuid() == 0
         sources = _python_paths()
+        sources += _package_paths(sources)
         bwrap = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
                  "--die-with-parent", "--new-session", "--hostname", "kynangso-sandbox",
                  "--uid", str(self.uid if staged else 65534), "--gid", str(self.uid if staged else 65534),
@@ -261,7 +291,7 @@ def probe(unsafe: bool = False) -> str | None:
     for tool in ("bwrap",) + (("unshare", "setpriv") if os.geteuid() == 0 else ()):
         if shutil.which(tool) is None:
             return f"thiếu chương trình {tool}"
-    sandbox = Sandbox(Profile("runner", slot=0))
+    sandbox = Sandbox(Profile("probe", slot=0))
     try:
         sandbox.start(timeout=60)
     except (SandboxUnavailable, OSError) as error:

@@ -94,7 +94,9 @@ def run(args) -> int:
     def on_signal(signum, _frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # SIGINT too: a supervisor started from a script may inherit an ignored SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
     try:
         for server in servers:
             server.start(env)

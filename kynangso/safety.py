@@ -94,8 +94,12 @@ class LinkVerdict:
         return t(f"safety.kind.{self.kind}")
 
 
-def classify_link(url: object) -> LinkVerdict:
-    """Sort ``url`` into official / suspicious / unknown, with reasons; never raises."""
+def classify_link(url: str) -> LinkVerdict:
+    """Sort ``url`` into official / suspicious / unknown, with reasons; never raises.
+
+    Anything that is not a usable link (``None``, bytes, a number, garbage text) is
+    ``suspicious`` with the reason ``malformed``, so a lesson can pass input straight in.
+    """
     found = _Findings()
     scheme, host = _inspect_link(url, found)
     if any(code not in _CAUTIONS for code in found.codes):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import cache, cached_property
@@ -78,7 +80,8 @@ def is_pdf(content: bytes) -> bool:
 def upload_problem(name: str, content: bytes) -> str | None:
     """Why an uploaded file cannot be checked, in Vietnamese; None if it can."""
     if len(content) > MAX_UPLOAD_BYTES:
-        size = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
+        # Rounded up, so a file just over the limit never reads as "5,0 MB, over 5 MB".
+        size = f"{math.ceil(len(content) * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
         return t("signature_lab.upload.too_big", name=name, size=size, limit=MAX_UPLOAD_MB)
     if not content:
         return t("signature_lab.upload.empty", name=name)
@@ -284,7 +287,10 @@ class SignatureLab(widgets.VBox):
 
     def issue_certificate(self) -> None:
         """Issue a certificate for the typed name; a bad name changes nothing."""
-        name = " ".join(self.name_input.value.split())
+        name = " ".join(unicodedata.normalize("NFC", self.name_input.value).split())
+        if not name:
+            self._refuse("certificate", t("signature_lab.certificate.empty"))
+            return
         # A certificate name holds 64 bytes of UTF-8: Vietnamese letters take 2 or 3 each.
         if len(name.encode("utf-8")) > MAX_NAME_BYTES:
             self._refuse("certificate", t("signature_lab.certificate.too_long"))
@@ -387,7 +393,8 @@ class SignatureLab(widgets.VBox):
             layout=widgets.Layout(width="100%", height="auto"),
         )
         self.upload.observe(self._on_upload, names="value")
-        return [paragraph(t("signature_lab.upload.intro")), self.upload, paragraph(t("signature_lab.upload.trust_note"))]
+        intro = t("signature_lab.upload.intro", limit=MAX_UPLOAD_MB)
+        return [paragraph(intro), self.upload, paragraph(t("signature_lab.upload.trust_note"))]
 
     def _on_upload(self, change) -> None:
         files_ = change["new"]

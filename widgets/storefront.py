@@ -78,6 +78,8 @@ def parse_vnd(text: str) -> int:
     """Whole đồng from what a seller types: ``150000``, ``150.000``, ``150.000 đ`` or ``150k``."""
     cleaned = unicodedata.normalize("NFC", str(text)).strip().lower()
     cleaned = re.sub(r"\s*(đồng|đ|vnd|vnđ)$", "", cleaned).replace(" ", "")
+    if not cleaned:
+        raise ValueError(t("storefront.money.empty"))
     if re.fullmatch(r"\d+k", cleaned):
         amount = int(cleaned[:-1]) * 1000
     elif re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", cleaned):
@@ -314,10 +316,10 @@ class Storefront(widgets.VBox):
         try:
             amount = parse_vnd(text)
         except ValueError as error:
-            kept = format_vnd(old) if old >= 0 else "—"
+            # Before any valid amount there is nothing kept worth naming.
+            kept = f' {html.escape(t("storefront.money.kept", amount=format_vnd(old)))}' if old >= 0 else ""
             self._show_money(name, old)
-            self.money_message.value = (f'<p class="kns-advice-bad" role="alert">{html.escape(str(error))} '
-                                        f'{html.escape(t("storefront.money.kept", amount=kept))}</p>')
+            self.money_message.value = f'<p class="kns-advice-bad" role="alert">{html.escape(str(error))}{kept}</p>'
             return
         setattr(self, name, amount)
         self._show_money(name, amount)

@@ -9,7 +9,7 @@ import time
 
 from kynangso.messages import t
 
-from ..batch import Settings, grade_all, pending_students
+from ..batch import Settings, grade_all, pending_students, quiet_warnings
 from ..course import PROJECT_COURSE, Course
 from ..report import Progress, summary
 from ..sandbox import Limits, probe
@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("grading.errors.no_course", path=root), file=sys.stderr)
         return 2
     _venv_on_path()
+    quiet_warnings()
     course = Course.open(root, args.assignment)
     if not course.notebooks():
         print(t("grading.errors.no_assignment", assignment=args.assignment), file=sys.stderr)

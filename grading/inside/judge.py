@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import inspect
 import os
 import sys
 
@@ -164,20 +165,28 @@ class TestNamespace(dict):
         super().__init__(*args, **kwargs)
         self.oracle: Oracle | None = None
         self.mirrored: set[str] = set()
+        self.handles: dict[str, object] = {}
 
     def __missing__(self, name):
         if self.oracle is None or hasattr(builtins, name):
             raise KeyError(name)
+        if name in self.handles:
+            return self.handles[name]
         try:
             value = self.oracle.request("lookup", name=name)
         except _Missing:
             raise KeyError(name) from None
         self.mirrored.add(name)
+        if (isinstance(value, Remote) and value._kind in ("callable", "class", "module")) or inspect.ismodule(value):
+            # A test calling a student function in a loop would otherwise fetch the name
+            # on every pass. Handles (never data) are kept for one test cell.
+            self.handles[name] = value
         return value
 
     def __setitem__(self, name, value):
         """A name that came from the student is written back there (as nbgrader's shared
         namespace would); everything else stays in the judge."""
+        self.handles.pop(name, None)
         if name in self.mirrored and not dict.__contains__(self, name):
             try:
                 encoded = self.oracle.encode(value)
@@ -189,6 +198,7 @@ class TestNamespace(dict):
         super().__setitem__(name, value)
 
     def __delitem__(self, name):
+        self.handles.pop(name, None)
         if dict.__contains__(self, name):
             super().__delitem__(name)
             return
@@ -217,6 +227,7 @@ def serve(channel: wire.Channel, shell: RecordingShell, imports: list[str], cell
     while True:
         message = channel.recv()
         if message.get("op") == "test":
+            shell.user_ns.handles.clear()
             outputs = shell.run(message["source"], timeout=cell_timeout)
             channel.send({"op": "test_done", "outputs": outputs, "notes": oracle.notes})
             oracle.notes = []

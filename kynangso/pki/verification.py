@@ -138,9 +138,31 @@ def _combine(verdicts: list[Verdict]) -> Verdict:
     )
 
 
+def _trust_roots(trust_roots: object) -> list[asn1_x509.Certificate] | None:
+    """The roots as pyHanko wants them, or None if ``trust_roots`` is not certificates.
+
+    A lone certificate counts as a list of one: ``verify_pdf(pdf, ca.root_certificate)`` is
+    the slip a trainee makes most, and blaming the document for it would teach the wrong
+    lesson."""
+    if isinstance(trust_roots, x509.Certificate):
+        trust_roots = [trust_roots]
+    if isinstance(trust_roots, (str, bytes)):
+        return None
+    try:
+        roots = list(trust_roots)
+    except Exception:  # not iterable, or an iterator that fails: either way, not roots
+        return None
+    if not all(isinstance(root, x509.Certificate) for root in roots):
+        return None
+    return [to_asn1(root) for root in roots]
+
+
 def verify_pdf(pdf: bytes, trust_roots: list[x509.Certificate]) -> Verdict:
     """Check every signature in ``pdf`` against ``trust_roots``. Never raises: whatever
     the input, the answer is a Verdict whose reasons say what was found."""
+    roots = _trust_roots(trust_roots)
+    if roots is None:
+        return _rejected("pki.verify.bad_trust_roots")
     try:
         reader = PdfFileReader(BytesIO(bytes(pdf)), strict=False)
     except Exception:  # any failure to parse means "not a readable PDF" to a learner
@@ -149,7 +171,6 @@ def verify_pdf(pdf: bytes, trust_roots: list[x509.Certificate]) -> Verdict:
         signatures = reader.embedded_regular_signatures
         if not signatures:
             return _rejected("pki.verify.unsigned")
-        roots = [to_asn1(root) for root in trust_roots]
         return _combine([run_sync(_check(signature, roots)) for signature in signatures])
     except Exception:  # a damaged signature must still produce a verdict, not a traceback
         return _rejected("pki.verify.unreadable_signature")

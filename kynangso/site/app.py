@@ -41,7 +41,10 @@ class WebsocketHandler(FriendlyErrors, VoilaKernelWebsocketHandler):
 
 
 class KernelInfoHandler(FriendlyErrors, KernelHandler):
-    """GET /api/kernels/<id>: the front end checks its own kernel's state."""
+    """GET /api/kernels/<id>: the front end checks its own kernel's state (GET only:
+    leaving is Voila's shutdown beacon, which carries the page's XSRF token)."""
+
+    SUPPORTED_METHODS = ("GET",)
 
 
 class ShutdownHandler(FriendlyErrors, VoilaShutdownKernelHandler):

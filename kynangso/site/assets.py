@@ -17,6 +17,7 @@ import jupyter_server
 import voila
 from jupyter_server.base.handlers import FileFindHandler
 from jupyterlab_server.config import get_federated_extensions
+from tornado.web import HTTPError
 from voila.static_file_handler import (
     AllowListFileHandler,
     MultiStaticFileHandler,
@@ -62,6 +63,12 @@ class VersionedLabextensionsHandler(FriendlyErrors, ImmutableMixin, FileFindHand
 
 class TemplateAssetsHandler(FriendlyErrors, TemplateStaticFileHandler):
     """Our template's CSS and JS; URLs carry ?v=<content hash>, so tornado caches them."""
+
+    def parse_url_path(self, path):
+        # Voila's handler fails with a 500 on "static/../..": refuse any climb with a 404.
+        if ".." in path.split("/") or "\\" in path:
+            raise HTTPError(404)
+        return super().parse_url_path(path)
 
 
 class StaticHandler(FriendlyErrors, MultiStaticFileHandler):

@@ -49,6 +49,8 @@ class LessonHandler(FriendlyErrors, TornadoVoilaHandler):
     @web.authenticated
     async def get(self, path=None):
         if path not in self.lessons:
+            if escapes(path):
+                raise web.HTTPError(404)
             if not path.endswith(".ipynb"):
                 # A lesson's relative image link: Voila's files handler decides.
                 self.redirect_to_file(path)
@@ -61,6 +63,11 @@ class LessonHandler(FriendlyErrors, TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(render_error(self.settings, 503))
             return
+        # Voila's front end shuts its kernel down when the resident leaves (a beacon that
+        # carries this cookie's XSRF token); without the cookie the kernel waits for the culler.
+        self.xsrf_token  # noqa: B018 (the property sets the _xsrf cookie)
+        # The page streams cell by cell: a proxy that buffers would hide the loading screen.
+        self.set_header("X-Accel-Buffering", "no")
         # A visitor is "admitting" from the gate until Voila has registered their kernel,
         # which is always done before the page's first snippet is produced.
         km.admitting += 1
@@ -75,6 +82,11 @@ class LessonHandler(FriendlyErrors, TornadoVoilaHandler):
         finally:
             if not admitted:
                 km.admitting -= 1
+
+
+def escapes(path: str) -> bool:
+    """A path that climbs out of the courses folder or names an absolute file."""
+    return path.startswith("/") or "\\" in path or ".." in path.split("/")
 
 
 class NotFoundHandler(FriendlyErrors, JupyterHandler):

@@ -31,6 +31,7 @@ class Site:
     port: int
     log: Path
     marker_dir: Path
+    pid: int = 0
 
     def lesson_url(self, path: str) -> str:
         return f"{self.url}voila/render/{path}"
@@ -53,8 +54,8 @@ def start_site(tmp: Path, courses: Path, *extra: str):
     log = tmp / "site.log"
     cmd = [str(VENV_BIN / "kynangso"), "site", "--port", str(port), "--courses", str(courses), *extra]
     env = project_env(KNS_TEST_MARKER_DIR=str(marker_dir))
-    with running(cmd, f"http://127.0.0.1:{port}/", env=env, log=log, timeout=120):
-        yield Site(f"http://127.0.0.1:{port}/", port, log, marker_dir)
+    with running(cmd, f"http://127.0.0.1:{port}/", env=env, log=log, timeout=120) as proc:
+        yield Site(f"http://127.0.0.1:{port}/", port, log, marker_dir, proc.pid)
 
 
 @pytest.fixture(scope="session")

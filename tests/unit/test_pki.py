@@ -502,6 +502,24 @@ def test_garbage_gives_a_verdict_not_an_exception(garbage, ca):
     assert verdict.reasons == [t("pki.verify.not_pdf")]
 
 
+def test_a_lone_root_certificate_counts_as_a_list_of_one(signed, ca):
+    assert verify_pdf(signed, ca.root_certificate).valid
+    assert verify_pdf(signed, (ca.root_certificate,)).valid
+
+
+@pytest.mark.parametrize("roots", [None, "root.pem", b"root", 42, [None], ["root.pem"], [object()]])
+def test_bad_trust_roots_are_explained_not_blamed_on_the_document(signed, ca, roots):
+    verdict = verify_pdf(signed, roots)
+    assert not verdict.valid
+    assert verdict.reasons == [t("pki.verify.bad_trust_roots")]
+
+
+def test_no_trust_roots_means_untrusted(signed):
+    verdict = verify_pdf(signed, [])
+    assert (verdict.valid, verdict.intact, verdict.trusted) == (False, True, False)
+    assert verdict.reasons == [t("pki.verify.untrusted")]
+
+
 def test_unsigned_pdf_is_not_valid(document, ca):
     verdict = verify_pdf(document, [ca.root_certificate])
     assert not verdict.valid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -210,6 +211,31 @@ def test_carrier_by_prefix(number, carrier):
     assert phone_carrier(number) == carrier
 
 
+# The table of content-facts §3, typed out again so a slip in CARRIER_PREFIXES shows up.
+FACTS_PREFIXES = {
+    "Viettel": "086 096 097 098 032 033 034 035 036 037 038 039",
+    "VinaPhone": "088 091 094 081 082 083 084 085",
+    "MobiFone": "089 090 093 070 076 077 078 079",
+    "Vietnamobile": "092 056 058",
+    "Gmobile": "099 059",
+    "Itelecom": "087",
+    "Wintel": "055",
+}
+
+
+def test_every_prefix_of_the_facts_table_in_every_written_form():
+    for carrier, prefixes in FACTS_PREFIXES.items():
+        for prefix in prefixes.split():
+            rest = prefix[1:]
+            for written in (f"{prefix}1234567", f"+84 {rest} 123 4567", f"84{rest}.123.4567", f"{prefix}-123-4567"):
+                assert phone_carrier(written) == carrier, written
+    all_prefixes = {p for prefixes in FACTS_PREFIXES.values() for p in prefixes.split()}
+    assert len(all_prefixes) == 35
+    for first_three in (f"0{n:02d}" for n in range(100)):
+        if first_three not in all_prefixes:
+            assert phone_carrier(f"{first_three}1234567") is None, first_three
+
+
 @pytest.mark.parametrize(
     "number",
     [
@@ -320,3 +346,22 @@ def test_dossier_statuses():
     assert DOSSIER_STATUSES[5] == "Yêu cầu bổ sung giấy tờ"
     assert DOSSIER_STATUSES[10] == "Đã trả kết quả"
     assert len(set(DOSSIER_STATUSES.values())) == 10
+
+
+# --- robustness: random input never escapes as anything but the promised result -------
+
+
+def test_random_input_never_breaks_the_contracts():
+    pieces = ["0", "1", "9", "+84", "84", " ", "-", ".", "\t", "０", "²", "a", "Đ", "\x00", "\u200b", "-001",
+              "0100109106", "001203012345", "0912345678", "\ud800"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+        assert validate_mst(text) in (True, False), repr(text)
+        assert phone_carrier(text) in (None, *FACTS_PREFIXES), repr(text)
+        try:
+            citizen = parse_cccd(text)
+        except ValueError as error:
+            assert str(error) and unicodedata.is_normalized("NFC", str(error)), repr(text)
+        else:
+            assert citizen.number == text.strip() and len(citizen.number) == 12, repr(text)
