@@ -10,6 +10,11 @@ SITE_PORT ?= 8866
 # Debian packages the test suite drives for real (browser, sandbox, PDF checker, proxy).
 TEST_DEBS := chromium bubblewrap poppler-utils libnss3-tools nginx
 
+# axe-core (npm) for the accessibility tests, in a git-ignored folder; the tests read it
+# from disk and never download anything.
+AXE_VERSION := 4.14.1
+AXE := .test-tools/axe-core-$(AXE_VERSION).installed
+
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: start test bench venv test-env system-deps clean
@@ -25,7 +30,7 @@ bench: test-env
 
 venv: $(VENV)/.installed
 
-test-env: $(VENV)/.installed-test system-deps
+test-env: $(VENV)/.installed-test system-deps $(AXE)
 
 # Reinstall only when the dependency list changes, so a second `make start` is quick.
 $(VENV)/.installed: pyproject.toml
@@ -41,6 +46,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+$(AXE):
+	@command -v npm >/dev/null || { echo "Thiếu npm (Node.js) để cài axe-core cho kiểm thử trợ năng: hãy cài Node.js và npm."; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix .test-tools axe-core@$(AXE_VERSION)
+	@test -f .test-tools/node_modules/axe-core/axe.min.js && touch $@
+
 system-deps:
 	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -51,4 +61,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .test-tools

@@ -151,7 +151,10 @@ class Execution:
         if reply is None:
             return [_error("DeadKernelError", "student process is not running")]
         outputs = reply.get("outputs")
-        return outputs if isinstance(outputs, list) else []
+        outputs = outputs if isinstance(outputs, list) else []
+        if any(isinstance(o, dict) and o.get("ename") in ("CellTimeout", "CellTimeoutError") for o in outputs):
+            self.run.note("timeout")
+        return outputs
 
     # ------------------------------------------------------------------- judge side
     def _test(self, source: str, deadline: float) -> list:

@@ -26,6 +26,10 @@ from .report import flag_text, reason_text
 _DIGITS = re.compile(r"(\d+)")
 
 
+class NothingToExport(Exception):
+    """No student on the roster and no submission: an empty sheet would only mislead."""
+
+
 def _natural(text: str):
     return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
 
@@ -74,7 +78,7 @@ def table(course: Course) -> tuple[list[str], list[list]]:
         headers += [t("grading.export.question", name=f"{nb}/{gid}" if several else gid, points=points)
                     for nb, gid, points in columns]
         headers += [t(f"grading.export.{key}") for key in (
-            "total", "max_total", "late", "late_penalty", "status", "failure", "tampering",
+            "total", "max_total", "late", "late_penalty", "final", "status", "failure", "tampering",
             "tampering_reasons", "needs_manual")]
         roster = {s.id: s for s in gb.students}
         submitted = set(course.students())
@@ -87,7 +91,7 @@ def table(course: Course) -> tuple[list[str], list[list]]:
             except MissingEntry:
                 submission = None
             scores: dict[tuple[str, str], float | None] = {}
-            total = late = penalty = manual = None
+            total = late = penalty = final = manual = None
             failure = ""
             if record.get("state") == "failed":
                 state = "failed"
@@ -106,6 +110,7 @@ def table(course: Course) -> tuple[list[str], list[list]]:
                 total = _number(submission.score)
                 late = yes if (submission.total_seconds_late or 0) > 0 else no
                 penalty = _number(submission.late_submission_penalty or 0)
+                final = _number(max(0.0, (submission.score or 0) - (submission.late_submission_penalty or 0)))
                 manual = yes if submission.needs_manual_grade else no
             flagged = record.get("flags") or []
             rows.append([
@@ -113,7 +118,7 @@ def table(course: Course) -> tuple[list[str], list[list]]:
                 person.last_name if person and person.last_name else "",
                 person.first_name if person and person.first_name else "",
                 *[scores.get((nb, gid)) for nb, gid, _ in columns],
-                total, _number(assignment.max_score), late, penalty,
+                total, _number(assignment.max_score), late, penalty, final,
                 t(f"grading.export.{state}"), failure,
                 yes if flagged else no, flag_text(record) if flagged else "", manual,
             ])
@@ -138,6 +143,8 @@ def write(course: Course, output: Path) -> tuple[Path, Path]:
     from openpyxl.utils import get_column_letter
 
     headers, rows = table(course)
+    if not rows:
+        raise NothingToExport(course.assignment)
     frame = pd.DataFrame(rows, columns=headers, dtype=object)
     output.mkdir(parents=True, exist_ok=True)
     csv_path = output / f"{course.assignment}-bang-diem.csv"

@@ -53,6 +53,7 @@ class NotebookFeedback:
     score: float | None = None
     max_score: float | None = None
     late_penalty: float = 0.0
+    late: bool = False
     reason: str = ""
     questions: list[Question] = field(default_factory=list)
 
@@ -112,7 +113,7 @@ def _question(grade, cell: dict | None, tracebacks: bool) -> Question:
     question = Question(grade.name, title, grade.max_score, score, status)
     if status in ("failed", "partial") and grade.cell_type == "code":
         question.expected, question.hint, trace = explain_failure((cell or {}).get("outputs", []))
-        if not question.expected and not question.hint:
+        if not question.hint:
             question.hint = t("grading.feedback.hint_default")
         question.traceback = trace if tracebacks else ""
     return question
@@ -143,8 +144,17 @@ def build(course: Course, gb: Gradebook, student: str, tracebacks: bool = False)
         pages.append(NotebookFeedback(
             student, course.assignment, notebook.name, score=notebook.score, max_score=notebook.max_score,
             late_penalty=float(notebook.late_submission_penalty or 0),
+            late=(submission.total_seconds_late or 0) > 0,
             questions=[_question(g, cells.get(g.name), tracebacks) for g in grades]))
     return pages
+
+
+def has_gradebook(course: Course) -> bool:
+    """Whether the course has a gradebook to read; opening a missing SQLite file would create one."""
+    url = course.db_url
+    if url.startswith("sqlite:///"):
+        return os.path.isfile(url[len("sqlite:///"):])
+    return True
 
 
 def students(course: Course, gb: Gradebook) -> list[str]:
@@ -207,7 +217,7 @@ def render(page: NotebookFeedback) -> str:
         if auto:
             passed = sum(q.status == "passed" for q in auto)
             parts.append(f'<p class="meta">{e(t("grading.feedback.summary", passed=passed, total=len(auto)))}</p>')
-        if page.late_penalty:
+        if page.late or page.late_penalty:
             parts.append(f'<p class="meta late">{e(t("grading.feedback.late", penalty=_fmt(page.late_penalty)))}</p>')
         for q in page.questions:
             parts.append(_render_question(q))

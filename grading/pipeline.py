@@ -17,8 +17,9 @@ import logging
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbformat import NotebookNode
+from nbformat import NBFormatError, NotebookNode
 from nbformat.reader import NotJSONError
+
 from nbgrader.converters import Autograde
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError, ValidationError
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
@@ -94,6 +95,21 @@ def _normalise(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
+class RecordingDeduplicateIds(DeduplicateIds):
+    """DeduplicateIds that tells us when a submission carries a grade cell twice."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        seen = grade_id in self.grade_ids
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if seen:
+            # nbgrader leaves an empty ``nbgrader`` dict, which its own restoring of
+            # missing cells then trips over (KeyError 'grade_id'): drop it entirely.
+            cell.metadata.pop("nbgrader", None)
+            grading_context(self)["notes"].append({"reason": "test_cell_duplicated", "detail": grade_id})
+        return cell, resources
+
+
 class SandboxedExecute(NbGraderPreprocessor):
     """Runs the notebook in the worker's sandboxes instead of a local kernel."""
 
@@ -139,7 +155,7 @@ class SandboxedAutograde(Autograde):
     """nbgrader's Autograde converter with sandboxed, judged execution."""
 
     sanitize_preprocessors = List([
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, RecordingOverwriteCells, CheckCellMetadata,
+        ClearOutput, RecordingDeduplicateIds, OverwriteKernelspec, RecordingOverwriteCells, CheckCellMetadata,
     ]).tag(config=True)
     autograde_preprocessors = List([
         SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
@@ -176,6 +192,8 @@ def _explain(error: Exception, notebook: str) -> GradingFailure:
         return error
     if isinstance(error, (NotJSONError, json.JSONDecodeError, UnicodeDecodeError)):
         return GradingFailure("not_json", name=notebook)
+    if isinstance(error, NBFormatError):
+        return GradingFailure("bad_nbformat", name=notebook)
     if isinstance(error, (SchemaTooOldError, SchemaTooNewError)):
         return GradingFailure("bad_schema", name=notebook)
     if isinstance(error, ValidationError) or type(error).__name__ == "ValidationError":

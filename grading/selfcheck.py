@@ -24,6 +24,7 @@ _COUNTER = "__kiem_tra_dem__"
 _HIDDEN = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
                      re.IGNORECASE | re.MULTILINE | re.DOTALL)
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+_QUESTION = re.compile(r"cau_(\d+)")
 
 
 def kiem_tra(question: str) -> bool:
@@ -33,12 +34,18 @@ def kiem_tra(question: str) -> bool:
         namespace, shell = _namespace(caller.f_globals if caller else {})
         passed, line = check(question, namespace, shell)
     except Exception as error:  # never break the notebook or the grader
-        passed, line = False, t("grading.selfcheck.error", question=question, ename=type(error).__name__,
+        passed, line = False, t("grading.selfcheck.error", question=label(question), ename=type(error).__name__,
                                   evalue=str(error)[:300])
     finally:
         del caller
     print(line)
     return passed
+
+
+def label(question) -> str:
+    """``cau_3`` reads as «Câu 3»; any other id is shown as it is."""
+    match = _QUESTION.fullmatch(str(question))
+    return f"Câu {match.group(1)}" if match else str(question)
 
 
 def check(question: str, namespace: dict, shell=None) -> tuple[bool, str]:
@@ -49,6 +56,7 @@ def check(question: str, namespace: dict, shell=None) -> tuple[bool, str]:
     sources = test_sources(notebook, str(question))
     if not sources:
         return False, t("grading.selfcheck.no_tests", question=question)
+    question = label(question)
     count = 0
 
     def counted() -> None:

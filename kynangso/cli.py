@@ -26,7 +26,8 @@ SUBCOMMANDS: dict[str, str] = {
 
 class VietnameseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix=t("cli.usage_prefix"))
+        # argparse passes prefix="" when it builds a subcommand's prog: keep that one bare.
+        super().add_usage(usage, actions, groups, prefix=t("cli.usage_prefix") if prefix is None else prefix)
 
 
 class VietnameseArgumentParser(argparse.ArgumentParser):

@@ -5,9 +5,10 @@ checks it again, opens documents signed by an unknown CA or with an expired cert
 and checks a PDF of their own. Every result is a real ``verify_pdf`` verdict explained in
 plain Vietnamese.
 
-Nothing a visitor types or uploads is stored on the server: PDFs stay in memory, and the
-CA's files live in a temporary directory only while it is created (its keys then stay in
-memory with the widget). The CA is made on first use, once per widget.
+Nothing a visitor types or uploads is stored on the server: names, keys and PDFs stay in
+memory. The only thing on disk is the lab's training CA (``lab_ca``), shared by every
+lesson so that a document signed in one lesson still verifies in the next; it holds no
+learner data. The "unknown" CA is made in memory, once per widget, on first use.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from kynangso.pki import (
     verify_pdf,
 )
 from kynangso.pki.inspection import VIETNAM_TIME, common_name
+from kynangso.widgets.lab_ca import shared_training_ca
 from kynangso.widgets.style import stylesheet
 
 MAX_UPLOAD_MB = 5
@@ -80,8 +82,11 @@ def is_pdf(content: bytes) -> bool:
 def upload_problem(name: str, content: bytes) -> str | None:
     """Why an uploaded file cannot be checked, in Vietnamese; None if it can."""
     if len(content) > MAX_UPLOAD_BYTES:
-        # Rounded up, so a file just over the limit never reads as "5,0 MB, over 5 MB".
-        size = f"{math.ceil(len(content) * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
+        megabytes = len(content) / 1024 / 1024
+        shown = round(megabytes, 1)
+        if shown <= MAX_UPLOAD_MB:  # just over the limit: never "5,0 MB, over the 5 MB limit"
+            shown = math.ceil(megabytes * 10) / 10
+        size = f"{shown:.1f}".replace(".", ",")
         return t("signature_lab.upload.too_big", name=name, size=size, limit=MAX_UPLOAD_MB)
     if not content:
         return t("signature_lab.upload.empty", name=name)
@@ -247,9 +252,8 @@ class SignatureLab(widgets.VBox):
 
     @cached_property
     def ca(self) -> TrainingCA:
-        """The lab's training CA, the only root this lab trusts."""
-        with tempfile.TemporaryDirectory(prefix="kns-lab-") as directory:
-            return TrainingCA.create(directory)
+        """The lab's training CA, the only root this lab trusts (the same in every lesson)."""
+        return shared_training_ca()
 
     @cached_property
     def unknown_ca(self) -> TrainingCA:

@@ -10,7 +10,8 @@ from pathlib import Path
 from kynangso.messages import t
 
 from ..course import PROJECT_COURSE, Course
-from ..export import write
+from ..export import NothingToExport, write
+from ..feedback import has_gradebook
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +26,15 @@ def run(args: argparse.Namespace) -> int:
         print(t("grading.errors.no_course", path=root), file=sys.stderr)
         return 2
     course = Course.open(root, args.assignment)
-    if not course.notebooks():
+    if not has_gradebook(course) or not course.notebooks():
         print(t("grading.errors.no_assignment", assignment=args.assignment), file=sys.stderr)
         return 2
     output = Path(os.path.abspath(args.output or root))
     try:
         csv_path, xlsx_path = write(course, output)
+    except NothingToExport:
+        print(t("grading.export.nothing", assignment=args.assignment), file=sys.stderr)
+        return 1
     except OSError as error:
         print(t("grading.export.write_error", path=error.filename or output, detail=error.strerror or error),
               file=sys.stderr)

@@ -9,7 +9,7 @@ import sys
 from kynangso.messages import t
 
 from ..course import PROJECT_COURSE, Course
-from ..feedback import generate
+from ..feedback import generate, has_gradebook
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("grading.errors.no_course", path=root), file=sys.stderr)
         return 2
     course = Course.open(root, args.assignment)
-    if not course.notebooks():
+    if not has_gradebook(course) or not course.notebooks():
         print(t("grading.errors.no_assignment", assignment=args.assignment), file=sys.stderr)
         return 2
 

@@ -136,7 +136,7 @@ class KynangsoSite(Voila):
              {"paths": self.static_paths}),
             (url(r"/voila/static/(.*)"), assets.StaticHandler, {"paths": self.static_paths}),
             (url(rf"/voila/labextensions-{self.asset_token}/(.*)"), assets.VersionedLabextensionsHandler,
-             {"path": self.labextensions_path}),
+             {"paths": self.labextensions_path}),
             (url(r"/voila/files/(.*)"), assets.LessonFilesHandler, {
                 "allowlist": vc.file_allowlist,
                 "denylist": vc.file_denylist,

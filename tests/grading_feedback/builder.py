@@ -35,6 +35,9 @@ c.Exchange.cache = os.path.join(os.path.dirname(here), "cache")
 c.Exchange.assignment_dir = os.path.join(os.path.dirname(here), "hoc-vien")
 os.makedirs(c.Exchange.assignment_dir, exist_ok=True)
 c.ExecutePreprocessor.timeout = 30
+c.LateSubmissionPlugin.penalty_method = "zero"
+# nbgrader's own remedy for the rare kernel port clash when many kernels start at once.
+c.Execute.execute_retries = 2
 '''
 
 
@@ -138,7 +141,7 @@ def make_course(tmp: Path) -> Path:
     return course
 
 
-def place_submission(course: Path, student: str, nb_or_bytes) -> Path:
+def place_submission(course: Path, student: str, nb_or_bytes, timestamp: str | None = None) -> Path:
     """A submission put straight into ``submitted/`` (as ``nbgrader collect`` would)."""
     folder = course / "submitted" / student / ASSIGNMENT
     if folder.exists():
@@ -149,4 +152,6 @@ def place_submission(course: Path, student: str, nb_or_bytes) -> Path:
         target.write_bytes(nb_or_bytes)
     else:
         nbformat.write(nb_or_bytes, target)
+    if timestamp:
+        (folder / "timestamp.txt").write_text(timestamp)
     return folder

@@ -87,11 +87,19 @@ def test_feedback_page_reads_well_on_a_phone(exchange_course, phone_page):
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory) -> Path:
-    """Four submissions placed in submitted/ and graded by `kynangso grade`: right, wrong,
-    not a notebook at all, and one that tries the input-transformer trick."""
+    """Five submissions placed in submitted/ and graded by `kynangso grade`: right, right but
+    late, wrong, not a notebook at all, and one that tries the input-transformer trick."""
+    from datetime import datetime, timezone
+
+    from nbgrader.api import Gradebook
+
     course = b.make_course(tmp_path_factory.mktemp("graded"))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(b.ASSIGNMENT, duedate=datetime(2026, 1, 10, 17, tzinfo=timezone.utc))
     released = course / "release" / b.ASSIGNMENT / f"{b.NOTEBOOK}.ipynb"
-    b.place_submission(course, "hv_dung", nbformat.read(course / "source" / b.ASSIGNMENT / f"{b.NOTEBOOK}.ipynb", 4))
+    solution = nbformat.read(course / "source" / b.ASSIGNMENT / f"{b.NOTEBOOK}.ipynb", 4)
+    b.place_submission(course, "hv_dung", solution, timestamp="2026-01-09 08:00:00.000000 UTC")
+    b.place_submission(course, "hv_muon", solution, timestamp="2026-01-12 08:00:00.000000 UTC")
     b.place_submission(course, "hv_sai", b.answered(released, b.WRONG_ANSWERS))
     b.place_submission(course, "hv_hong", b'{"cells": [ cut off')
     trick = ("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
@@ -126,7 +134,7 @@ def test_export_csv_and_excel_match_the_gradebook(graded_course, tmp_path):
     assert {"hv_dung", "hv_sai"} <= set(view)
     for frame in (pd.read_csv(csv_path, encoding="utf-8-sig", dtype={"Mã học viên": str}), pd.read_excel(xlsx_path)):
         rows = {r["Mã học viên"]: r for r in frame.to_dict("records")}
-        assert set(rows) == {"hv_dung", "hv_sai", "hv_hong", "Trần Thị Gian"}
+        assert set(rows) == {"hv_dung", "hv_muon", "hv_sai", "hv_hong", "Trần Thị Gian"}
         assert list(frame.columns[:4]) == ["Mã học viên", "Họ", "Tên", "cau_1_kiem_tra (tối đa 2)"]
         for student in ("hv_dung", "hv_sai"):
             row = rows[student]
@@ -139,6 +147,10 @@ def test_export_csv_and_excel_match_the_gradebook(graded_course, tmp_path):
             assert row["Cần chấm tay"] == ("Có" if view[student]["manual"] else "Không")
             assert row["Nộp muộn"] == "Không"
         assert rows["hv_dung"]["Tổng điểm"] == 6 and rows["hv_sai"]["Tổng điểm"] == 0
+        late = rows["hv_muon"]  # right answers, two days late, penalty "zero"
+        assert late["Nộp muộn"] == "Có" and late["Tổng điểm"] == view["hv_muon"]["total"] == 6
+        assert late["Điểm trừ nộp muộn"] == 6 and late["Điểm sau khi trừ nộp muộn"] == 0
+        assert rows["hv_dung"]["Điểm sau khi trừ nộp muộn"] == 6
         broken = rows["hv_hong"]
         assert broken["Trạng thái"] == "Không chấm được"
         assert "không phải notebook hợp lệ" in broken["Lý do không chấm được"]
@@ -159,20 +171,55 @@ def test_feedback_after_kynangso_grade_explains_an_ungradable_submission(graded_
     assert f"Yêu cầu chưa đạt: {b.MSG_CAU_1}" in wrong and "Traceback" not in wrong
     right = (feedback / "hv_dung" / b.ASSIGNMENT / f"{b.NOTEBOOK}.html").read_text("utf-8")
     assert right.count("<p class=\"status\">Đạt</p>") == 4 and "Yêu cầu chưa đạt" not in right
+    assert "Nộp muộn" not in right
+    late = (feedback / "hv_muon" / b.ASSIGNMENT / f"{b.NOTEBOOK}.html").read_text("utf-8")
+    assert "Nộp muộn; điểm trừ: 6" in late
 
 
-def test_bad_input_gets_a_vietnamese_message_and_writes_nothing(graded_course, tmp_path):
+def test_bad_input_gets_a_vietnamese_message_and_writes_nothing(graded_course, tmp_path, capsys):
+    from kynangso.cli import main
+
+    def kynangso(*args: str) -> tuple[int, str]:
+        code = main(list(args))
+        return code, capsys.readouterr().err
+
     before = sorted(p.relative_to(graded_course) for p in graded_course.rglob("*"))
     for command in ("feedback", "export"):
-        missing = b.kynangso(command, b.ASSIGNMENT, "--course", str(tmp_path / "khong-co"))
-        assert missing.returncode == 2 and "Không tìm thấy khóa học nbgrader" in missing.stderr
+        code, err = kynangso(command, b.ASSIGNMENT, "--course", str(tmp_path / "khong-co"))
+        assert code == 2 and "Không tìm thấy khóa học nbgrader" in err
         extra = ["--output", str(tmp_path / "o")] if command == "export" else []
-        unknown = b.kynangso(command, "bai-khong-co", "--course", str(graded_course), *extra)
-        assert unknown.returncode == 2 and "Sổ điểm chưa có bài tập «bai-khong-co»" in unknown.stderr
+        code, err = kynangso(command, "bai-khong-co", "--course", str(graded_course), *extra)
+        assert code == 2 and "Sổ điểm chưa có bài tập «bai-khong-co»" in err
+    empty = tmp_path / "khoa-trong"  # a folder with no gradebook: nothing may be created in it
+    empty.mkdir()
+    for command in ("feedback", "export"):
+        code, err = kynangso(command, b.ASSIGNMENT, "--course", str(empty))
+        assert code == 2 and f"Sổ điểm chưa có bài tập «{b.ASSIGNMENT}»" in err
+    assert not list(empty.iterdir())
     assert sorted(p.relative_to(graded_course) for p in graded_course.rglob("*")) == before
     assert not (tmp_path / "o").exists()
     blocked = tmp_path / "tep-thuong"
     blocked.write_text("không phải thư mục")
-    result = b.kynangso("export", b.ASSIGNMENT, "--course", str(graded_course), "--output", str(blocked))
-    assert result.returncode == 2 and "Không ghi được tệp" in result.stderr
-    shutil.rmtree(tmp_path / "o", ignore_errors=True)
+    code, err = kynangso("export", b.ASSIGNMENT, "--course", str(graded_course), "--output", str(blocked))
+    assert code == 2 and "Không ghi được tệp" in err
+
+
+def test_export_lists_roster_students_who_did_not_submit(graded_course, tmp_path, capsys):
+    import pandas as pd
+    from nbgrader.api import Gradebook
+
+    from kynangso.cli import main
+
+    course = tmp_path / "khoa"  # a copy: the other tests keep their own roster
+    shutil.copytree(graded_course, course)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment("bai-chua-nop")
+        gb.update_or_create_notebook("bai-chua-nop", "bai-chua-nop")
+        gb.update_or_create_student("hv_moi", first_name="Lan", last_name="Nguyễn Thị")
+    assert main(["export", "bai-chua-nop", "--course", str(course), "--output", str(tmp_path / "ra")]) == 0
+    frame = pd.read_csv(tmp_path / "ra" / "bai-chua-nop-bang-diem.csv", encoding="utf-8-sig")
+    rows = {r["Mã học viên"]: r for r in frame.to_dict("records")}
+    assert {"hv_moi", "hv_dung", "Trần Thị Gian"} <= set(rows)
+    assert {r["Trạng thái"] for r in rows.values()} == {"Chưa nộp"}
+    assert (rows["hv_moi"]["Họ"], rows["hv_moi"]["Tên"]) == ("Nguyễn Thị", "Lan")
+    assert "Đã xuất bảng điểm" in capsys.readouterr().out

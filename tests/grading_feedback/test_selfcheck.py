@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -61,9 +63,15 @@ def run_in_kernel(nb: nbformat.NotebookNode, cwd: Path, session: str | None,
     env.pop("JPY_SESSION_NAME", None)
     if session:
         env["JPY_SESSION_NAME"] = session
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
+    # IPC sockets, not TCP ports: no port clash with the other kernels on a busy machine.
+    sockets = Path(tempfile.mkdtemp(prefix="kt-"))
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"))
+    client = NotebookClient(nb, km=km, timeout=120, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(cwd)}})
-    client.execute(env=env)
+    try:
+        client.execute(env=env)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return nb
 
 
@@ -92,7 +100,7 @@ def test_kiem_tra_in_a_real_kernel(tmp_path):
     done = run_in_kernel(nb, tmp_path, session=str(path), allow_errors=True)
     lines = selfcheck_lines(done)
     assert lines["cau_1"].startswith("✅") and "đạt 2 bài kiểm tra" in lines["cau_1"], lines["cau_1"]
-    assert lines["cau_2"] == "❌ cau_2: 2 × 3 phải bằng 6, không phải 5."
+    assert lines["cau_2"] == "❌ Câu 2: 2 × 3 phải bằng 6, không phải 5."
     assert lines["cau_3"].startswith("❌") and "chưa có «chao»" in lines["cau_3"], lines["cau_3"]
     assert lines["cau_4"].startswith("❌") and "chưa làm xong" in lines["cau_4"], lines["cau_4"]
     assert lines["cau_5"].startswith("⚠️") and "ZeroDivisionError" in lines["cau_5"], lines["cau_5"]
@@ -126,7 +134,7 @@ def test_kiem_tra_outside_ipython_uses_the_callers_globals(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "✅ cau_2: đạt 2 bài kiểm tra" in result.stdout
+    assert "✅ Câu 2: đạt 2 bài kiểm tra" in result.stdout
     assert "chưa có «cong»" in result.stdout and "ket_qua: True False" in result.stdout, result.stdout
 
 
@@ -158,5 +166,5 @@ def test_every_exercise_answer_has_a_self_check_that_passes_on_the_solution(tmp_
     done = run_in_kernel(nb, tmp_path, session=str(copy))
     lines = selfcheck_lines(done)
     assert set(lines) == set(answers)
-    failing = {q: line for q, line in lines.items() if not line.startswith(f"✅ {q}:")}
+    failing = {q: line for q, line in lines.items() if not line.startswith(f"✅ Câu {q.split('_')[1]}:")}
     assert not failing, failing

@@ -10,6 +10,7 @@ import pytest
 
 from kynangso.messages import t
 from kynangso.site import catalog
+from tests.site.axe import describe, violations
 from tests.site.conftest import (
     DEMO_LESSON,
     REAL_COURSES,
@@ -43,7 +44,7 @@ def test_landing_lists_every_course_and_lesson_in_vietnamese(real_site, phone_pa
 
 
 @pytest.mark.parametrize("lesson", REAL_LESSONS)
-def test_every_catalogued_lesson_opens_without_code_and_its_quiz_works(real_site, phone_page, lesson):
+def test_every_catalogued_lesson_opens_without_code_its_quiz_works_and_axe_passes(real_site, phone_page, lesson):
     page, watch = phone_page
     open_lesson(page, real_site.lesson_url(lesson))
     assert_no_code(page)
@@ -52,6 +53,8 @@ def test_every_catalogued_lesson_opens_without_code_and_its_quiz_works(real_site
     assert page.locator(".kns-cell-error").count() == 0, "a cell of this lesson fails for residents"
     check_quiz_works(page)
     watch.assert_clean()
+    found = violations(page)  # axe-core: no serious or critical accessibility violation
+    assert not found, describe(found)
 
 
 def test_landing_shows_progress_kept_only_in_the_browser(demo_site, phone_page):

@@ -9,13 +9,16 @@ import html
 import os
 import tempfile
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from kynangso.messages import t
-from kynangso.pki import sign_pdf, verify_pdf
+from kynangso.pki import make_document, sign_pdf, verify_pdf
+from kynangso.pki.ca import CA_FILES
 from kynangso.widgets import SignatureLab
+from kynangso.widgets.lab_ca import ENV_DIRECTORY, lab_ca_directory, shared_training_ca
 from kynangso.widgets.signature_lab import MAX_UPLOAD_BYTES, STEPS, upload_problem
 
 LEARNER = "Nguyễn Thị Ánh Tuyết"  # invented; diacritics on purpose
@@ -28,8 +31,13 @@ def shown(lab: SignatureLab, step: str) -> str:
 
 def pick_file(lab: SignatureLab, name: str, content: bytes, mime: str = "application/pdf") -> None:
     """What the browser sends when a file is chosen in the FileUpload button."""
-    lab.upload.value = ({"name": name, "type": mime, "size": len(content),
-                         "content": memoryview(content), "last_modified": datetime.now(timezone.utc)},)
+    chosen = {"name": name, "type": mime, "size": len(content), "content": memoryview(content),
+              "last_modified": datetime.now(timezone.utc)}
+    lab.upload.value = (chosen,)
+
+
+def _plain_pdf() -> bytes:
+    return make_document("Giấy mời họp", "Mời bà con đến họp thôn lúc 8 giờ.")
 
 
 def assert_explained(text: str, verdict_key: str, *reason_parts: str) -> None:
@@ -62,7 +70,8 @@ def test_the_certificate_carries_the_typed_name_and_shows_its_chain(signed_lab):
     for label in ("Chủ thể", "Đơn vị cấp", "Hiệu lực từ", "Hiệu lực đến", "Dấu vân tay SHA-256"):
         assert label in cert
     assert "CHỈ DÙNG ĐỂ HỌC TẬP" in cert, "the certificate must say it is for training only"
-    assert t("signature_lab.certificate.chain_title") in cert and t("signature_lab.certificate.chain_you", name=LEARNER) in cert
+    assert t("signature_lab.certificate.chain_title") in cert
+    assert t("signature_lab.certificate.chain_you", name=LEARNER) in cert
     assert signed_lab.signer.full_name == LEARNER
 
 
@@ -140,12 +149,6 @@ def test_an_uploaded_pdf_signed_elsewhere_is_checked_for_real(signed_lab):
     assert_explained(shown(signed_lab, "upload"), "invalid", *unsigned.reasons)
 
 
-def _plain_pdf() -> bytes:
-    from kynangso.pki import make_document
-
-    return make_document("Giấy mời họp", "Mời bà con đến họp thôn lúc 8 giờ.")
-
-
 @pytest.mark.parametrize(("name", "content", "mime", "message"), [
     ("anh-chup.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 2000, "image/jpeg",
      t("signature_lab.upload.not_pdf", name="anh-chup.jpg")),
@@ -218,14 +221,17 @@ def test_upload_problem_reads_only_the_header_and_the_size():
     assert upload_problem("a.pdf", b"%PDF-1.7 ...") is None
     assert upload_problem("a.pdf", b" " * 1000 + b"%PDF-1.4") is None, "the header may start late"
     assert upload_problem("a.pdf", b" " * 1100 + b"%PDF-1.4") is not None
+    assert "nặng 5,1 MB" in upload_problem("a.pdf", b"%PDF-" + b"0" * MAX_UPLOAD_BYTES), "never «5,0 MB, over 5 MB»"
+    assert "nặng 6,0 MB" in upload_problem("a.pdf", b"%PDF-" + b"0" * (6 * 1024 * 1024))
 
 
 def test_nothing_the_learner_types_or_uploads_is_written_to_disk(tmp_path, monkeypatch):
-    """The whole journey in an empty working and temporary directory leaves both empty."""
-    work, temp = tmp_path / "work", tmp_path / "temp"
+    """The whole journey leaves only the shared training CA behind, with no trace of the learner."""
+    work, temp, ca = tmp_path / "work", tmp_path / "temp", tmp_path / "ca"
     work.mkdir(), temp.mkdir()
     monkeypatch.chdir(work)
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv(ENV_DIRECTORY, str(ca))
     lab = SignatureLab(steps=["certificate", "sign", "upload"])
     lab.name_input.value = "Hà Văn Bí Mật"
     lab.issue_button.click()
@@ -233,5 +239,55 @@ def test_nothing_the_learner_types_or_uploads_is_written_to_disk(tmp_path, monke
     pick_file(lab, "bi-mat.pdf", bytes(lab.signed_pdf))
     pick_file(lab, "bi-mat.txt", b"noi dung bi mat", "text/plain")
     assert lab.verdicts["upload"].valid
-    left = [os.path.join(root, name) for root, _dirs, names in os.walk(tmp_path) for name in names]
-    assert left == [], f"the lab left files behind: {left}"
+    left = sorted(Path(root, name) for root, _dirs, names in os.walk(tmp_path) for name in names)
+    assert [p.relative_to(tmp_path).as_posix() for p in left] == sorted(f"ca/{f}" for f in CA_FILES)
+    for path in left:
+        data = path.read_bytes()
+        assert "Bí Mật".encode() not in data and b"bi-mat" not in data
+    assert all(oct(p.stat().st_mode)[-3:] == "600" for p in left if p.name.endswith("-key.pem"))
+
+
+# ---------------------------------------------------------------- the shared training CA
+
+def test_a_document_signed_in_one_lesson_verifies_in_the_next():
+    """Two labs (two lesson pages, two kernels) trust the same training CA."""
+    first = SignatureLab(steps=["certificate", "sign"])
+    first.name_input.value = "Vũ Thị Hạnh"
+    first.issue_button.click()
+    first.sign_button.click()
+    second = SignatureLab(steps=["upload"])
+    pick_file(second, "van-ban-da-ky.pdf", bytes(first.signed_pdf))
+    assert second.verdicts["upload"].valid and second.verdicts["upload"].signer == "Vũ Thị Hạnh"
+    assert second.ca.root_certificate == first.ca.root_certificate
+
+
+def test_the_shared_ca_is_made_once_and_then_loaded(tmp_path):
+    made = shared_training_ca(tmp_path / "ca")
+    again = shared_training_ca(tmp_path / "ca")
+    assert made.root_certificate == again.root_certificate
+    assert sorted(p.name for p in (tmp_path / "ca").iterdir()) == sorted(CA_FILES)
+    assert [p.name for p in tmp_path.iterdir()] == ["ca"], "no staging folder is left behind"
+
+
+def test_the_default_folder_changes_every_four_years_so_the_ca_never_runs_out(monkeypatch, tmp_path):
+    monkeypatch.delenv(ENV_DIRECTORY)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert lab_ca_directory(date(2026, 12, 2)) == tmp_path / "kynangso" / "lab-training-ca-2024"
+    assert lab_ca_directory(date(2027, 12, 31)).name == "lab-training-ca-2024"
+    assert lab_ca_directory(date(2028, 1, 1)).name == "lab-training-ca-2028"
+    monkeypatch.setenv(ENV_DIRECTORY, str(tmp_path / "here"))
+    assert lab_ca_directory(date(2031, 1, 1)) == tmp_path / "here"
+
+
+def test_without_a_usable_folder_the_lab_still_works_with_a_private_ca(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    ca = shared_training_ca(blocker / "ca")  # cannot be created under a file
+    signer = ca.issue("Đinh Văn Tâm")
+    assert verify_pdf(sign_pdf(_plain_pdf(), signer), [ca.root_certificate]).valid
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for name in CA_FILES:
+        (corrupt / name).write_text("hỏng")
+    assert shared_training_ca(corrupt).issue("Đinh Văn Tâm").full_name == "Đinh Văn Tâm"
+    assert (corrupt / CA_FILES[0]).read_text() == "hỏng", "a broken CA folder is left for a person to look at"

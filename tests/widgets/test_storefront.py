@@ -299,3 +299,19 @@ def test_every_storefront_message_is_nfc_vietnamese():
     messages = {k: v for k, v in catalog().items() if k.startswith("storefront.")}
     assert len(messages) > 40
     assert all(unicodedata.is_normalized("NFC", v) for v in messages.values())
+
+
+def test_bad_money_before_any_amount_says_only_what_is_wrong():
+    shop = Storefront()
+    shop.money_inputs["price"].value = "abc"
+    message = html.unescape(shop.money_message.value)
+    assert "«abc» không phải số tiền" in message and "Vẫn giữ" not in message and "—" not in message
+    assert shop.price == -1 and shop.money_inputs["price"].value == ""
+
+
+def test_a_cleared_money_box_asks_for_an_amount_and_keeps_the_old_one():
+    shop = priced(shipping="15.000")
+    shop.money_inputs["shipping"].value = ""
+    message = html.unescape(shop.money_message.value)
+    assert t("storefront.money.empty") in message and t("storefront.money.kept", amount="15.000 đ") in message
+    assert shop.shipping == 15_000 and shop.money_inputs["shipping"].value == "15.000"

@@ -1,0 +1,32 @@
+"""Shared, generated-once courses for the grading tests (real nbgrader, real sandbox)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kynangso.grading import bench
+
+ASSIGNMENTS = sorted(p.name for p in (bench.EXERCISES / "source").iterdir() if p.is_dir())
+CORPUS_SET = "an-toan-so"  # the quickest of our sets: the corpus and resumption tests use it
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    """Our course with every exercise set generated; tests clone it, never change it."""
+    if shutil.which("bwrap") is None:
+        pytest.fail("Thiếu bubblewrap (/usr/bin/bwrap): chạy `make test` với quyền root để cài.")
+    return bench.make_course(tmp_path_factory.mktemp("generated") / "exercises", ASSIGNMENTS)
+
+
+def records(course: Path, assignment: str) -> dict[str, dict]:
+    folder = course / ".kynangso" / "grading" / assignment
+    found = {}
+    for path in folder.glob("*.json"):
+        record = json.loads(path.read_text("utf-8"))
+        assert record["student"] not in found, f"two records for {record['student']}"
+        found[record["student"]] = record
+    return found
