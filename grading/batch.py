@@ -97,20 +97,70 @@ def quiet_warnings() -> None:
     warnings.filterwarnings("ignore", category=SAWarning)
 
 
+def reuse_gradebook_engines() -> None:
+    """nbgrader opens a new SQLAlchemy engine for every Gradebook (about ten per
+    submission), so every query is compiled afresh. A worker keeps one engine per
+    database URL instead. Called in each worker after the fork, never in the parent, so
+    no database connection is ever shared between processes."""
+    import nbgrader.api
+    from sqlalchemy import create_engine
+
+    engines: dict = {}
+
+    def cached(url, **kwargs):
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **kwargs)
+        return engines[key]
+
+    nbgrader.api.create_engine = cached
+
+
+def reuse_schema_validators() -> None:
+    """nbgrader validates every cell's metadata with ``jsonschema.validate``, which checks
+    the schema itself again on every call; a worker builds each validator once."""
+    import json as _json
+
+    import jsonschema
+    import nbgrader.nbgraderformat.common as common
+
+    validators: dict[str, object] = {}
+
+    class CachedJsonschema:
+        ValidationError = jsonschema.ValidationError
+
+        @staticmethod
+        def validate(instance, schema):
+            key = _json.dumps(schema, sort_keys=True)
+            if key not in validators:
+                cls = jsonschema.validators.validator_for(schema)
+                cls.check_schema(schema)
+                validators[key] = cls(schema)
+            error = jsonschema.exceptions.best_match(validators[key].iter_errors(instance))
+            if error is not None:
+                raise error
+
+    common.jsonschema = CachedJsonschema
+
+
 # ------------------------------------------------------------------------- workers
 
 def _worker(slot: int, course: Course, settings: Settings, tasks, results) -> None:
     _LIBC.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the grader
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     quiet_warnings()
+    reuse_gradebook_engines()
+    reuse_schema_validators()
     logger = quiet_logger(str(course.records_dir / f"nbgrader-{slot}.log"))
     context = {"limits": settings.limits, "notebooks": course.notebooks(),
                "library": source_library(course.coursedir(), course.assignment)}
     preload = preload_modules(course.coursedir(), course.assignment)
     sandboxes = []
     try:
-        for role in ("runner", "judge"):
-            sandboxes.append(Sandbox(Profile(role, slot, settings.limits, settings.unsafe, preload)).start())
+        for role in ("runner", "judge"):  # both warm up at the same time
+            sandboxes.append(Sandbox(Profile(role, slot, settings.limits, settings.unsafe, preload)).launch())
+        for sandbox in sandboxes:
+            sandbox.wait_ready()
         context["runner"], context["judge"] = sandboxes
         broken = None
     except (SandboxUnavailable, OSError) as error:

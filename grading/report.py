@@ -27,8 +27,20 @@ def note_text(note: dict) -> str:
     return f"{text} ({detail})" if detail else text
 
 
-def flag_text(record: dict) -> str:
-    return "; ".join(note_text(n) for n in record.get("flags", []))
+def flag_text(record: dict, detail_width: int = 60) -> str:
+    """One phrase per kind of flag, its details (cells, names) gathered and shortened."""
+    grouped: dict[str, list[str]] = {}
+    for note in record.get("flags", []):
+        details = grouped.setdefault(note.get("reason"), [])
+        if note.get("detail") and note["detail"] not in details:
+            details.append(note["detail"])
+    parts = []
+    for reason, details in grouped.items():
+        detail = ", ".join(details)
+        if len(detail) > detail_width:
+            detail = detail[: detail_width - 1].rstrip(", ") + "…"
+        parts.append(note_text({"reason": reason, "detail": detail}))
+    return "; ".join(parts)
 
 
 class Progress:

@@ -180,17 +180,25 @@ class Sandbox:
         self.in_job = False
 
     def start(self, timeout: float = 60) -> "Sandbox":
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> "Sandbox":
+        """Start the zygote without waiting for it (so a worker can warm both at once)."""
         control_read, control_write = os.pipe()
         os.set_inheritable(control_write, True)
         env = self.profile.environment() if self.profile.unsafe else {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
         self.process = subprocess.Popen(
             self.profile.command(control_write), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=None if os.environ.get("KYNANGSO_SANDBOX_DEBUG") else subprocess.DEVNULL, pass_fds=(control_write,), env=env, start_new_session=True,
+            stderr=None if os.environ.get("KYNANGSO_SANDBOX_DEBUG") else subprocess.DEVNULL,
+            pass_fds=(control_write,), env=env, start_new_session=True,
             cwd="/" if not self.profile.unsafe else None, preexec_fn=_die_with_parent,
         )
         os.close(control_write)
         self.channel = wire.Channel(self.process.stdout.fileno(), self.process.stdin.fileno())
         self.control = wire.Channel(control_read, -1)
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> "Sandbox":
         try:
             ready = self.control.recv(time.monotonic() + timeout)
         except (wire.ChannelClosed, wire.ChannelTimeout, wire.ProtocolError) as error:
@@ -290,7 +298,9 @@ def probe(unsafe: bool = False) -> str | None:
         return None
     for tool in ("bwrap",) + (("unshare", "setpriv") if os.geteuid() == 0 else ()):
         if shutil.which(tool) is None:
-            return f"thiếu chương trình {tool}"
+            from kynangso.messages import t
+
+            return t("grading.errors.missing_tool", tool=tool)
     sandbox = Sandbox(Profile("probe", slot=0))
     try:
         sandbox.start(timeout=60)

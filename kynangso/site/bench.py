@@ -57,7 +57,7 @@ def browser_part(server) -> dict:
     first, repeat = first_and_repeat(server.url, while_open)
     for visit in (first, repeat):
         if visit.error:
-            print(t("site.bench.failed", name=server.name, detail=visit.error), flush=True)
+            print(t("site.bench.failed", name=t(f"site.bench.{server.name}"), detail=visit.error), flush=True)
     if first.blocked:
         print(t("site.bench.blocked", name=t(f"site.bench.{server.name}"), count=len(first.blocked)), flush=True)
     return {
@@ -70,7 +70,7 @@ def browser_part(server) -> dict:
 def burst_part(server) -> dict:
     load = bench_load.visitors(server.url, BURST, 0, FLOOD_TIMEOUT)
     if load.details:
-        print(t("site.bench.failed", name=server.name, detail=", ".join(load.details)), flush=True)
+        print(t("site.bench.failed", name=t(f"site.bench.{server.name}"), detail=", ".join(load.details)), flush=True)
     return {"burst_p50": load.percentile(50), "burst_p95": load.percentile(95),
             "burst_errors": load.errors + load.hung}
 
@@ -84,7 +84,7 @@ def burst_pool_part(server) -> dict:
 def flood_part(server) -> dict:
     load = bench_load.visitors(server.url, FLOOD, FLOOD_SPREAD, FLOOD_TIMEOUT)
     if load.details:
-        print(t("site.bench.failed", name=server.name, detail=", ".join(load.details)), flush=True)
+        print(t("site.bench.failed", name=t(f"site.bench.{server.name}"), detail=", ".join(load.details)), flush=True)
     return {"flood_errors": load.errors, "flood_hung": load.hung, "flood_busy": load.busy}
 
 
@@ -94,7 +94,8 @@ def measure(kind: str, courses: Path, work: Path) -> dict:
         parts.append((burst_pool_part, BURST))
     results: dict = {}
     for part, pool in parts:
-        print(t("site.bench.starting", name=f"{t(f'site.bench.{kind}')} ({part.__name__})"), flush=True)
+        step = t(f"site.bench.part.{part.__name__.removesuffix('_part')}")
+        print(t("site.bench.starting", name=f"{t(f'site.bench.{kind}')} ({step})"), flush=True)
         try:
             if kind == "ours":
                 start = bench_servers.ours(courses, LESSON, work, "--pool-size", str(pool))
@@ -105,7 +106,7 @@ def measure(kind: str, courses: Path, work: Path) -> dict:
                     bench_servers.wait_for_pool(server, pool)
                 results.update(part(server))
         except Exception as error:  # noqa: BLE001 (report and go on with the other parts)
-            print(t("site.bench.failed", name=kind, detail=f"{part.__name__}: {error}"), flush=True)
+            print(t("site.bench.failed", name=t(f"site.bench.{kind}"), detail=f"{step}: {error}"), flush=True)
     return results
 
 

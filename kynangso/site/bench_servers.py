@@ -155,15 +155,17 @@ def stock(courses: Path, lesson: str, work: Path):
     return serve("stock", cmd, "", port, work / f"stock-{port}.log", work)
 
 
-def wait_for_pool(server: Server, count: int, settle: float = 2.0, timeout: float = 120) -> None:
+def wait_for_pool(server: Server, count: int, settle: float = 3.0, timeout: float = 180) -> None:
     """Let a pre-heating server finish its pool (kernels started and lesson rendered)."""
     deadline = time.monotonic() + timeout
     while len(server.kernel_pids()) < count and time.monotonic() < deadline:
         time.sleep(0.3)
-    # The pool renders the lesson in each new kernel: wait until the CPU is quiet.
+    # The pool renders the lesson in each new kernel, driven by the server process: wait
+    # until the server and every kernel have been quiet for ``settle`` seconds.
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
-        busy = any(cpu_busy(pid) for pid in server.kernel_pids().values())
+        pids = [server.proc.pid, *server.kernel_pids().values()]
+        busy = any([cpu_busy(pid) for pid in pids])
         if busy:
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since >= settle:

@@ -8,6 +8,7 @@ import asyncio
 import datetime
 import http.client
 import json
+import threading
 import time
 import uuid
 
@@ -43,6 +44,25 @@ def raw(site, path: str, method: str = "GET", body: bytes | None = None, headers
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def run_async(factory):
+    """Run ``factory()``'s coroutine on a loop of its own thread: Playwright's sync API may
+    already own this thread's event loop in the same session."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(factory())
+        except BaseException as error:  # noqa: BLE001 (re-raised in the test's thread)
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(180)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def kernel_processes(site) -> list[psutil.Process]:
@@ -135,7 +155,7 @@ def test_a_visitor_cannot_execute_code_over_the_kernel_websocket(demo_site, prot
     code = f"import pathlib\npathlib.Path({str(marker)!r}).touch()"
     url = f"ws://127.0.0.1:{demo_site.port}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
 
-    received = asyncio.run(try_to_execute(url, code, protocol))
+    received = run_async(lambda: try_to_execute(url, code, protocol))
 
     types = [m["header"]["msg_type"] for m in received]
     comm_reply = next((m for m in received if m["header"]["msg_type"] == "comm_info_reply"), None)
@@ -158,7 +178,7 @@ def test_a_websocket_from_another_site_is_refused(demo_site):
         return await websocket_connect(request)
 
     with pytest.raises(HTTPClientError) as refused:
-        asyncio.run(connect())
+        run_async(connect)
     assert refused.value.code in REFUSED
 
 
