@@ -155,10 +155,13 @@ def _worker(slot: int, course: Course, settings: Settings, tasks, results) -> No
     context = {"limits": settings.limits, "notebooks": course.notebooks(),
                "library": source_library(course.coursedir(), course.assignment)}
     preload = preload_modules(course.coursedir(), course.assignment)
+    judge_to_runner, runner_to_judge = os.pipe(), os.pipe()  # kept open for restarts
+    peers = {"runner": (judge_to_runner[0], runner_to_judge[1]), "judge": (runner_to_judge[0], judge_to_runner[1])}
     sandboxes = []
     try:
         for role in ("runner", "judge"):  # both warm up at the same time
-            sandboxes.append(Sandbox(Profile(role, slot, settings.limits, settings.unsafe, preload)).launch())
+            profile = Profile(role, slot, settings.limits, settings.unsafe, preload, peers[role])
+            sandboxes.append(Sandbox(profile).launch())
         for sandbox in sandboxes:
             sandbox.wait_ready()
         context["runner"], context["judge"] = sandboxes

@@ -1,8 +1,10 @@
 """Execute one sanitised notebook: student cells in the runner, test cells in the judge.
 
-The parent relays the judge's questions to the runner and the runner's answers (plain
-data) back, enforces every deadline from outside, and turns whatever happens (a dead or
-runaway runner, garbage on the wire) into cell outputs that nbgrader scores as failures.
+The judge asks the runner about the student's namespace over a direct pipe between the
+two sandboxes (answers are plain data; without that pipe the parent relays them). The
+parent sends the cells, enforces every deadline from outside, and turns whatever happens
+(a dead or runaway runner, garbage on the wire) into cell outputs that nbgrader scores as
+failures.
 """
 
 from __future__ import annotations
@@ -168,7 +170,14 @@ class Execution:
                 if message.get("op") == "rpc":
                     self.judge.send(self._relay(message, deadline))
                 elif message.get("op") == "test_done":
-                    for note in message.get("notes", []):
+                    notes = message.get("notes") if isinstance(message.get("notes"), list) else []
+                    for note in notes:
+                        if not isinstance(note, dict):
+                            continue
+                        if note.get("reason") == "timeout" and note.get("detail") == "runner":
+                            if self.runner_alive:  # stuck in a student function the test called
+                                self._runner_lost("timeout")
+                            continue
                         self.run.note(str(note.get("reason")), str(note.get("detail", ""))[:200])
                     return message.get("outputs", [])
         except (SandboxDied, wire.ChannelTimeout, wire.ProtocolError):

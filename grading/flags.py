@@ -18,7 +18,8 @@ from nbgrader import utils
 TAMPERING = {
     "input_transformer": True, "builtins": True, "custom_eq": True, "exit": True,
     "process_died": True, "network": True, "processes": True, "file_probe": True,
-    "test_cell_edited": True, "test_cell_deleted": True, "test_cell_duplicated": True, "symlink": True, "protocol": True,
+    "test_cell_edited": True, "test_cell_deleted": True, "test_cell_duplicated": True,
+    "symlink": True, "protocol": True,
     "introspection": True,
     "timeout": False, "judge_failed": False, "output_truncated": False,
     "missing_notebook": False, "extra_notebook": False,

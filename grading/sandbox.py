@@ -111,6 +111,7 @@ class Profile:
     limits: Limits = field(default_factory=Limits)
     unsafe: bool = False
     preload: tuple[str, ...] = ()
+    peer: tuple[int, int] | None = None  # (read, write) descriptors of the runner<->judge pipe
 
     @property
     def uid(self) -> int:
@@ -122,7 +123,8 @@ class Profile:
         code = (f"import sys; sys.path.insert(0, {root!r}); "
                 f"from {package} import zygote; zygote.main(sys.argv[1:])")
         return [sys.executable, "-B", "-E", "-c", code, self.role, str(control_fd),
-                *([] if self.unsafe else ["sandboxed"]), *(f"--preload={m}" for m in self.preload)]
+                *([] if self.unsafe else ["sandboxed"]), *(f"--preload={m}" for m in self.preload),
+                *([f"--peer={self.peer[0]},{self.peer[1]}"] if self.peer else [])]
 
     def environment(self) -> dict[str, str]:
         return {
@@ -190,7 +192,7 @@ class Sandbox:
         self.process = subprocess.Popen(
             self.profile.command(control_write), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=None if os.environ.get("KYNANGSO_SANDBOX_DEBUG") else subprocess.DEVNULL,
-            pass_fds=(control_write,), env=env, start_new_session=True,
+            pass_fds=(control_write, *(self.profile.peer or ())), env=env, start_new_session=True,
             cwd="/" if not self.profile.unsafe else None, preexec_fn=_die_with_parent,
         )
         os.close(control_write)

@@ -160,7 +160,8 @@ def advice_html(items: Sequence[Advice]) -> str:
         f"{html.escape(a.text)}</li>"
         for a in items
     )
-    return f'<ul class="kns-advice" role="status" aria-live="polite">{rows}</ul>'
+    # The live region wraps the list: role="status" on the <ul> itself would hide its items' list.
+    return f'<div role="status" aria-live="polite"><ul class="kns-advice">{rows}</ul></div>'
 
 
 # ---------------------------------------------------------------- the widget

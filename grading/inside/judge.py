@@ -26,16 +26,37 @@ class StudentError(Exception):
 class Oracle:
     """Sends requests to the student process (through the parent) and decodes replies."""
 
-    def __init__(self, channel: wire.Channel, shell: RecordingShell):
-        self.channel, self.shell = channel, shell
+    def __init__(self, channel: wire.Channel, shell: RecordingShell, peer: wire.Channel | None = None):
+        self.channel, self.shell, self.peer = channel, shell, peer
         self.notes: list[dict] = []
+        self.nonce, self.count = os.urandom(8).hex(), 0
+        self.waiting = False
+
+    def _exchange(self, request: dict) -> dict:
+        """One question to the student process. Over the direct pipe, answers carry the
+        question's id: anything else (a late answer, junk the student wrote) is skipped."""
+        if self.peer is None:
+            self.channel.send({"op": "rpc", "request": request})
+            reply = self.channel.recv()
+            if reply.get("op") != "rpc_result":
+                raise RuntimeError("student process did not answer")
+            return reply
+        self.count += 1
+        rid = f"{self.nonce}-{self.count}"
+        self.waiting = True  # left set if the cell's deadline interrupts the wait
+        self.peer.send({"op": "rpc", "id": rid, "request": request})
+        while True:
+            try:
+                reply = self.peer.recv()
+            except wire.ProtocolError:
+                continue
+            if reply.get("op") == "rpc_result" and reply.get("id") == rid:
+                self.waiting = False
+                return reply
 
     def request(self, op: str, **fields):
-        self.channel.send({"op": "rpc", "request": {"op": op, **fields}})
-        reply = self.channel.recv()
-        if reply.get("op") != "rpc_result":
-            raise RuntimeError("student process did not answer")
-        reply = reply["reply"]
+        reply = self._exchange({"op": op, **fields})
+        reply = reply["reply"] if isinstance(reply.get("reply"), dict) else {}
         self.notes.extend(n for n in reply.get("notes", []) if isinstance(n, dict))
         for output in reply.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") in ("stdout", "stderr"):
@@ -216,9 +237,10 @@ def create_shell() -> RecordingShell:
     return RecordingShell.create(user_ns=TestNamespace())
 
 
-def serve(channel: wire.Channel, shell: RecordingShell, imports: list[str], cell_timeout: float) -> None:
+def serve(channel: wire.Channel, shell: RecordingShell, imports: list[str], cell_timeout: float,
+          peer: wire.Channel | None = None) -> None:
     """Run test cells sent by the parent until it says the job is over."""
-    oracle = Oracle(channel, shell)
+    oracle = Oracle(channel, shell, peer)
     shell.user_ns.oracle = oracle
     workspace = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", workspace)]
@@ -229,6 +251,9 @@ def serve(channel: wire.Channel, shell: RecordingShell, imports: list[str], cell
         if message.get("op") == "test":
             shell.user_ns.handles.clear()
             outputs = shell.run(message["source"], timeout=cell_timeout)
+            if oracle.waiting:  # the student process never answered: the parent must stop it
+                oracle.notes.append({"reason": "timeout", "detail": "runner"})
+                oracle.waiting = False
             channel.send({"op": "test_done", "outputs": outputs, "notes": oracle.notes})
             oracle.notes = []
         elif message.get("op") == "files":

@@ -147,23 +147,32 @@ def changed_integrity(before: dict, after: dict) -> list[dict]:
     return notes
 
 
-def serve(channel: wire.Channel, shell: RecordingShell, workspace: str, cell_timeout: float) -> None:
-    """Answer the parent until it says the job is over."""
+def serve(channel: wire.Channel, shell: RecordingShell, workspace: str, cell_timeout: float,
+          peer: wire.Channel | None = None) -> None:
+    """Answer the parent (cells, files) and the judge (questions about the namespace,
+    over a direct pipe) until the parent says the job is over."""
     namespace = Namespace(shell)
     baseline = integrity(shell)
     manifest = snapshot_manifest(workspace)
+    channels = [channel] + ([peer] if peer is not None else [])
     while True:
-        message = channel.recv()
+        try:
+            source, message = wire.next_message(channels)
+        except wire.ProtocolError:
+            continue
         op = message.get("op")
+        if op == "rpc":
+            reply = namespace.answer(message.get("request") or {})
+            reply["notes"], namespace.notes = namespace.notes, []
+            source.send({"op": "rpc_result", "id": message.get("id"), "reply": reply})
+            continue
+        if source is not channel:
+            continue
         if op == "cell":
             outputs = shell.run(message["source"], timeout=cell_timeout)
             notes = changed_integrity(baseline, integrity(shell))
             channel.send({"op": "cell_done", "outputs": outputs, "notes": notes + namespace.notes})
             namespace.notes = []
-        elif op == "rpc":
-            reply = namespace.answer(message["request"])
-            reply["notes"], namespace.notes = namespace.notes, []
-            channel.send({"op": "rpc_result", "reply": reply})
         elif op == "files":
             channel.send({"op": "files", "files": changed_files(workspace, manifest)})
         elif op == "end":

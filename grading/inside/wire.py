@@ -97,6 +97,27 @@ class Channel:
                 return
 
 
+def next_message(channels: list[Channel]) -> tuple[Channel, dict]:
+    """The next complete message from whichever channel has one first (no deadline)."""
+    while True:
+        for channel in channels:
+            if b"\n" in channel.pending:
+                return channel, channel.recv()
+        ready, _, _ = select.select([c.read_fd for c in channels], [], [])
+        for channel in channels:
+            if channel.read_fd in ready:
+                try:
+                    chunk = os.read(channel.read_fd, 1 << 20)
+                except OSError as error:
+                    raise ChannelClosed(str(error)) from error
+                if not chunk:
+                    raise ChannelClosed("end of stream")
+                channel.pending += chunk
+                if len(channel.pending) > channel.max_line and b"\n" not in channel.pending:
+                    channel.pending.clear()
+                    raise ProtocolError("message too large")
+
+
 # ---------------------------------------------------------------------------- codec
 
 def _float(x: float):

@@ -29,6 +29,8 @@ def main(argv: list[str]) -> None:
     role, control_fd = argv[0], int(argv[1])
     sandboxed = "sandboxed" in argv[2:]
     preload = [a.split("=", 1)[1] for a in argv[2:] if a.startswith("--preload=")]
+    peer = next((tuple(int(x) for x in a.split("=", 1)[1].split(",")) for a in argv[2:]
+                 if a.startswith("--peer=")), None)
     os.environ.pop("JPY_SESSION_NAME", None)
     if role == "probe":  # the grader only checks that a sandbox can be made here
         wire.Channel(-1, control_fd).send({"op": "ready", "pid": os.getpid()})
@@ -67,13 +69,15 @@ def main(argv: list[str]) -> None:
             os.close(control_fd)
             status = 1
             try:
-                _run_child(role, job, shell, serve, scratch, bytes(jobs.pending))
+                _run_child(role, job, shell, serve, scratch, bytes(jobs.pending), peer)
                 status = 0
             finally:
                 os._exit(status)
         jobs.pending.clear()  # whatever followed the job message was the child's
         _, wait_status, usage = os.wait4(pid, 0)
         clean = _clean_up(pid, sandboxed)
+        if peer is not None:
+            wire.Channel(peer[0], -1).drain()  # nothing said in this job reaches the next
         if not sandboxed:
             shutil.rmtree(scratch, ignore_errors=True)
         control.send({
@@ -100,7 +104,7 @@ def _preload(modules: list[str]) -> None:
             continue
 
 
-def _run_child(role, job, shell, serve, scratch: str, pending: bytes) -> None:
+def _run_child(role, job, shell, serve, scratch: str, pending: bytes, peer=None) -> None:
     limits = job.get("limits", {})
     _set_limits(limits)
     workspace, library = os.path.join(scratch, "work"), os.path.join(scratch, "lib")
@@ -123,11 +127,12 @@ def _run_child(role, job, shell, serve, scratch: str, pending: bytes) -> None:
     channel = wire.Channel(proto_in, proto_out)
     channel.pending += pending
     cell_timeout = float(limits.get("cell_timeout", 30))
+    peer_channel = wire.Channel(*peer) if peer is not None else None
     if role == "judge":
-        serve(channel, shell, job.get("imports", []), cell_timeout)
+        serve(channel, shell, job.get("imports", []), cell_timeout, peer_channel)
     else:
         sys.path.insert(0, "")
-        serve(channel, shell, workspace, cell_timeout)
+        serve(channel, shell, workspace, cell_timeout, peer_channel)
 
 
 def _set_limits(limits: dict) -> None:

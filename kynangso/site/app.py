@@ -111,6 +111,10 @@ class KynangsoSite(Voila):
         # jupyter_server's own handlers render errors from "jinja2_env": make it ours too.
         settings["jinja2_env"] = env
         settings["compress_response"] = True
+        # An upload reaches the kernel as one websocket message: past tornado's 10 MiB default
+        # the socket just closes and the resident sees nothing, instead of the widget's own
+        # "file too large" message.
+        settings["websocket_max_message_size"] = 32 * 1024 * 1024
         settings["default_handler_class"] = NotFoundHandler
         settings["xsrf_cookies"] = False
         return settings

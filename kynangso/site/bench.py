@@ -115,7 +115,7 @@ def show(value: float, unit: str) -> str:
         return "—"
     if unit == "":
         return str(int(value))
-    digits = 3 if unit == "MB" and value < 1 else 2 if unit == "s" else 1
+    digits = 3 if unit == "MB" and value < 10 else 2 if unit == "s" else 1
     return f"{value:.{digits}f} {unit}"
 
 

@@ -89,6 +89,9 @@ def cases(solution: dict, released: dict, probe: dict) -> list[Case]:
         Case("read-hidden", {name: with_answer(rel, first, PROBE.format(**probe))}, flags=("file_probe",)),
         Case("os-exit", {name: with_answer(rel, first, "import os\nos._exit(0)")}, flags=("exit",)),
         Case("infinite-loop", {name: with_answer(rel, first, "while True:\n    pass")}, notes=("timeout",)),
+        Case("endless-function", {name: with_answer(
+            rel, first, sol_source(sol, first).split("\n", 1)[0] + "\n    while True:\n        pass\n")},
+             notes=("timeout",)),
         Case("huge-output", {name: with_answer(sol, first, sol_source(sol, first) + "\nprint('x' * (8 << 20))")},
              score=full),
         Case("edited-tests", {name: _edit_tests(rel)}, flags=("test_cell_edited",)),

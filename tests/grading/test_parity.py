@@ -78,10 +78,8 @@ def test_honest_submissions_are_not_flagged(our_sets):
             assert record["state"] == "graded" and not record["flags"], (assignment, student, record["notes"])
 
 
-def test_nbgrader_quickstart_course_scores_as_nbgrader_does(tmp_path):
-    course = tmp_path / "quickstart"
-    result = bench.nbgrader(tmp_path, "quickstart", "quickstart")
-    assert result.returncode == 0, result.stderr[-2000:]
+def test_nbgrader_quickstart_course_scores_as_nbgrader_does(quickstart, tmp_path):
+    course = bench.clone_course(quickstart, tmp_path / "quickstart")
     result = bench.nbgrader(course, "generate_assignment", "ps1", "--force")
     assert result.returncode == 0, result.stderr[-2000:]
     honest_class(course, "ps1", extra_files=("jupyter.png",), partial=False)
