@@ -47,7 +47,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@touch $@
 
 $(AXE):
-	@command -v npm >/dev/null || { echo "Thiếu npm (Node.js) để cài axe-core cho kiểm thử trợ năng: hãy cài Node.js và npm."; exit 1; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; \
+	  else echo "Thiếu npm (Node.js) để cài axe-core cho kiểm thử trợ năng: hãy cài bằng sudo apt install npm."; exit 1; fi; }
 	npm install --silent --no-audit --no-fund --no-save --prefix .test-tools axe-core@$(AXE_VERSION)
 	@test -f .test-tools/node_modules/axe-core/axe.min.js && touch $@
 

@@ -164,7 +164,7 @@ class Execution:
         try:
             if files and isinstance(files.get("files"), dict) and files["files"]:
                 self.judge.send({"op": "files", "files": files["files"]})
-            self.judge.send({"op": "test", "source": source})
+            self.judge.send({"op": "test", "source": source, "runner_alive": self.runner_alive})
             while True:
                 message = self.judge.recv(deadline)
                 if message.get("op") == "rpc":

@@ -9,27 +9,20 @@ from pathlib import Path
 
 from kynangso.messages import t
 
-from ..course import PROJECT_COURSE, Course
+from . import add_course_arguments, open_graded_course
 from ..export import NothingToExport, write
-from ..feedback import has_gradebook
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("assignment", metavar="BÀI_TẬP", help=t("grading.args.assignment"))
-    parser.add_argument("--course", metavar="THƯ_MỤC", default=str(PROJECT_COURSE), help=t("grading.args.course"))
+    add_course_arguments(parser)
     parser.add_argument("--output", metavar="THƯ_MỤC", default=None, help=t("grading.args.output"))
 
 
 def run(args: argparse.Namespace) -> int:
-    root = os.path.abspath(args.course)
-    if not os.path.isdir(root):
-        print(t("grading.errors.no_course", path=root), file=sys.stderr)
+    course = open_graded_course(args)
+    if course is None:
         return 2
-    course = Course.open(root, args.assignment)
-    if not has_gradebook(course) or not course.notebooks():
-        print(t("grading.errors.no_assignment", assignment=args.assignment), file=sys.stderr)
-        return 2
-    output = Path(os.path.abspath(args.output or root))
+    output = Path(os.path.abspath(args.output or course.root))
     try:
         csv_path, xlsx_path = write(course, output)
     except NothingToExport:

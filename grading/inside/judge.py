@@ -24,13 +24,15 @@ class StudentError(Exception):
 
 
 class Oracle:
-    """Sends requests to the student process (through the parent) and decodes replies."""
+    """Sends requests to the student process (over the direct pipe, else through the
+    parent) and decodes its replies as untrusted data."""
 
     def __init__(self, channel: wire.Channel, shell: RecordingShell, peer: wire.Channel | None = None):
         self.channel, self.shell, self.peer = channel, shell, peer
         self.notes: list[dict] = []
         self.nonce, self.count = os.urandom(8).hex(), 0
         self.waiting = False
+        self.offline = False  # the parent stopped the student process: nobody will answer
 
     def _exchange(self, request: dict) -> dict:
         """One question to the student process. Over the direct pipe, answers carry the
@@ -41,6 +43,8 @@ class Oracle:
             if reply.get("op") != "rpc_result":
                 raise RuntimeError("student process did not answer")
             return reply
+        if self.offline:
+            raise RuntimeError("student process is not running")
         self.count += 1
         rid = f"{self.nonce}-{self.count}"
         self.waiting = True  # left set if the cell's deadline interrupts the wait
@@ -249,6 +253,7 @@ def serve(channel: wire.Channel, shell: RecordingShell, imports: list[str], cell
     while True:
         message = channel.recv()
         if message.get("op") == "test":
+            oracle.offline = message.get("runner_alive") is False
             shell.user_ns.handles.clear()
             outputs = shell.run(message["source"], timeout=cell_timeout)
             if oracle.waiting:  # the student process never answered: the parent must stop it
