@@ -78,13 +78,17 @@ class Channel:
                     raise ChannelTimeout()
                 if self.read_fd not in ready:
                     raise ChannelClosed("job ended")
-            try:
-                chunk = os.read(self.read_fd, 1 << 20)
-            except OSError as error:
-                raise ChannelClosed(str(error)) from error
-            if not chunk:
-                raise ChannelClosed("end of stream")
-            self.pending += chunk
+            self.read_chunk()
+
+    def read_chunk(self) -> None:
+        """Append what our descriptor holds (waiting for at least a byte); ChannelClosed at its end."""
+        try:
+            chunk = os.read(self.read_fd, 1 << 20)
+        except OSError as error:
+            raise ChannelClosed(str(error)) from error
+        if not chunk:
+            raise ChannelClosed("end of stream")
+        self.pending += chunk
 
     def drain(self) -> None:
         """Throw away whatever is buffered or waiting (used between jobs)."""
@@ -106,13 +110,7 @@ def next_message(channels: list[Channel]) -> tuple[Channel, dict]:
         ready, _, _ = select.select([c.read_fd for c in channels], [], [])
         for channel in channels:
             if channel.read_fd in ready:
-                try:
-                    chunk = os.read(channel.read_fd, 1 << 20)
-                except OSError as error:
-                    raise ChannelClosed(str(error)) from error
-                if not chunk:
-                    raise ChannelClosed("end of stream")
-                channel.pending += chunk
+                channel.read_chunk()
                 if len(channel.pending) > channel.max_line and b"\n" not in channel.pending:
                     channel.pending.clear()
                     raise ProtocolError("message too large")
