@@ -17,7 +17,7 @@ AXE := .test-tools/axe-core-$(AXE_VERSION).installed
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: start test bench venv test-env system-deps clean
+.PHONY: start test bench frontend venv test-env system-deps clean
 
 start: $(VENV)/.installed
 	$(BIN)/kynangso start --lab-port $(LAB_PORT) --site-port $(SITE_PORT)
@@ -27,6 +27,10 @@ test: test-env
 
 bench: test-env
 	$(BIN)/kynangso bench
+
+# Rebuild the lesson page front end (site/frontend/README.md); its output is committed.
+frontend:
+	cd site/frontend && npm ci --no-audit --no-fund && node build.mjs
 
 venv: $(VENV)/.installed
 

@@ -6,7 +6,8 @@ it this subclass
 
 - serves exactly the routes listed in ``init_handlers`` (landing page, catalogued lessons,
   the kernel websocket, assets); everything else, JupyterLab's URLs included, is a 404;
-- points Voila's front end at versioned, year-long cacheable asset URLs;
+- replaces Voila's JupyterLab-based front end with our own small one (site/frontend/),
+  served under a versioned, year-long cacheable URL;
 - gzips responses (tornado's ``compress_response``, streaming-safe);
 - renders every page and error in Vietnamese from the message catalog.
 
@@ -37,7 +38,13 @@ from kynangso.site.text import site_messages
 
 
 class WebsocketHandler(FriendlyErrors, VoilaKernelWebsocketHandler):
-    """Voila's kernel websocket (widget and comm messages only)."""
+    """Voila's kernel websocket (widget and comm messages only).
+
+    A page sent from the cache names a kernel still starting: wait for it (bounded)."""
+
+    async def get(self, kernel_id):
+        await self.kernel_manager.wait_until_warm(kernel_id)
+        await super().get(kernel_id)
 
 
 class KernelInfoHandler(FriendlyErrors, KernelHandler):
@@ -45,6 +52,10 @@ class KernelInfoHandler(FriendlyErrors, KernelHandler):
     leaving is Voila's shutdown beacon, which carries the page's XSRF token)."""
 
     SUPPORTED_METHODS = ("GET",)
+
+    async def get(self, kernel_id):
+        await self.kernel_manager.wait_until_warm(kernel_id)
+        await super().get(kernel_id)
 
 
 class ShutdownHandler(FriendlyErrors, VoilaShutdownKernelHandler):
@@ -67,7 +78,11 @@ class KynangsoSite(Voila):
         config.Voila.root_dir = courses_dir
         config.KynangsoSite.courses_dir = courses_dir
         # The lesson template reads its text from here (VoilaConfiguration.resources).
-        config.VoilaConfiguration.resources = {"kns": {"msg": site_messages()}}
+        config.VoilaConfiguration.resources = {"kns": {
+            "msg": site_messages(),
+            "early_js": assets.early_script(),
+            "frontend": f"voila/lesson-{assets.frontend_token()}/",
+        }}
         return config
 
     def initialize(self, argv=None):
@@ -78,19 +93,11 @@ class KynangsoSite(Voila):
         super().initialize([] if argv is None else argv)
         self.courses = catalog.load(Path(self.courses_dir))
         self.lesson_paths = [lesson.path for lesson in catalog.lessons_of(self.courses)]
-        self.asset_token = assets.version_token(self.labextensions_path, self.static_paths)
         self.voila_configuration.page_config_hook = self._page_config
 
     def _page_config(self, page_config, base_url, settings, log, voila_configuration, notebook_path):
-        """Send the front end to versioned asset URLs and keep it off every CDN."""
-        page_config["fullStaticUrl"] = url_path_join(base_url, f"voila/static-{self.asset_token}")
-        page_config["fullLabextensionsUrl"] = url_path_join(base_url, f"voila/labextensions-{self.asset_token}")
-        # Voila's MathJax 2 plugin insists on a URL (a CDN by default): give it a local stub.
-        page_config["fullMathjaxUrl"] = url_path_join(
-            base_url, f"voila/templates/{paths.TEMPLATE}/static/mathjax-none.js"
-        )
-        page_config["themesUrl"] = ""
-        return page_config
+        """Only what our front end reads (it loads no lab extension, theme or MathJax)."""
+        return {"baseUrl": page_config.get("baseUrl", base_url)}
 
     def pool_config(self, size: int) -> dict:
         """A pool of ``size`` kernels for each catalogued lesson and none for other notebooks."""
@@ -115,6 +122,9 @@ class KynangsoSite(Voila):
         # the socket just closes and the resident sees nothing, instead of the widget's own
         # "file too large" message.
         settings["websocket_max_message_size"] = 32 * 1024 * 1024
+        # Widget state is verbose JSON (every Layout lists ~40 empty fields): permessage-deflate
+        # shrinks the first load of a lesson's widgets about tenfold on a 3G link.
+        settings["websocket_compression_options"] = {}
         settings["default_handler_class"] = NotFoundHandler
         settings["xsrf_cookies"] = False
         return settings
@@ -136,11 +146,8 @@ class KynangsoSite(Voila):
             (url(rf"/api/kernels/{kernel}/channels"), WebsocketHandler),
             (url(r"/voila/api/shutdown/(.*)"), ShutdownHandler),
             (url(r"/voila/templates/(kynangso/static/.*)"), assets.TemplateAssetsHandler),
-            (url(rf"/voila/static-{self.asset_token}/(.*)"), assets.VersionedStaticHandler,
-             {"paths": self.static_paths}),
-            (url(r"/voila/static/(.*)"), assets.StaticHandler, {"paths": self.static_paths}),
-            (url(rf"/voila/labextensions-{self.asset_token}/(.*)"), assets.VersionedLabextensionsHandler,
-             {"paths": self.labextensions_path}),
+            (url(rf"/voila/lesson-{assets.frontend_token()}/(.*)"), assets.FrontendHandler,
+             {"path": str(paths.LESSON_FRONTEND)}),
             (url(r"/voila/files/(.*)"), assets.LessonFilesHandler, {
                 "allowlist": vc.file_allowlist,
                 "denylist": vc.file_denylist,

@@ -1,52 +1,46 @@
 """Static assets that a phone downloads once and then keeps.
 
-Voila serves its JavaScript chunks and lab extensions with no cache lifetime (or an
-explicit no-cache), so every repeat visit revalidates ~60 files: on a 3G link with a
-half-second round trip that alone costs seconds. We serve the same files under a second,
-versioned prefix whose token changes whenever any of them can change (Voila, jupyter_server
-or a lab extension is upgraded), and mark those responses immutable for a year. The page
-config points Voila's front end at the versioned prefix (``page_config_hook``).
-"""
+A lesson page needs two files besides itself: the front end's script and stylesheet
+(site/frontend/, built into the template's static/lesson/). They are served under
+/voila/lesson-<token>/, where the token is a digest of the build, and marked immutable
+for a year: a returning resident's phone asks for neither again, and a rebuilt front end
+gets new URLs. Our template's own CSS and JS carry ``?v=<content hash>``."""
 
 from __future__ import annotations
 
 import hashlib
-import json
+from functools import cache
 
-import jupyter_server
-import voila
-from jupyterlab_server.config import get_federated_extensions
-from tornado.web import HTTPError
-from voila.static_file_handler import (
-    AllowListFileHandler,
-    MultiStaticFileHandler,
-    TemplateStaticFileHandler,
-)
+from tornado.web import HTTPError, StaticFileHandler
+from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
 
+from kynangso.site import paths
 from kynangso.site.errors import FriendlyErrors
 
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 
 
-def version_token(labextensions_path: list[str], template_roots: list[str]) -> str:
-    """A short digest that changes whenever a versioned asset may have changed."""
-    extensions = get_federated_extensions(labextensions_path)
-    facts = {
-        "voila": voila.__version__,
-        "jupyter_server": jupyter_server.__version__,
-        "extensions": sorted((name, ext.get("version"), ext.get("load")) for name, ext in extensions.items()),
-        "roots": sorted(template_roots),
-    }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:12]
+@cache
+def early_script() -> str:
+    """The few lines each lesson page runs inline to open its kernel socket early
+    (site/frontend/src/early.js, built): inline, because a separate file would cost the
+    round trip it exists to save."""
+    return (paths.LESSON_FRONTEND / "early.js").read_text("utf-8").strip()
+
+
+@cache
+def frontend_token() -> str:
+    """A short digest of the built front end: its URLs change whenever it is rebuilt."""
+    info = (paths.LESSON_FRONTEND / "build-info.json").read_bytes()
+    return hashlib.sha256(info).hexdigest()[:12]
 
 
 class ImmutableMixin:
     """Cache for a year: the URL carries a version token or a content hash.
 
-    A page loads ~70 of these files; headers that only serve revalidation (ETag,
-    Last-Modified, Expires, Accept-Ranges, Server) cost ~250 bytes each on a 3G link
-    and are never used for an immutable file, so they are left out."""
+    Headers that only serve revalidation (ETag, Last-Modified, Expires, Accept-Ranges,
+    Server) are never used for an immutable file, so they are left out."""
 
     def set_extra_headers(self, path):
         super().set_extra_headers(path)
@@ -61,15 +55,8 @@ class ImmutableMixin:
         return ONE_YEAR
 
 
-class VersionedStaticHandler(FriendlyErrors, ImmutableMixin, MultiStaticFileHandler):
-    """Voila's own front end (voila.js and its chunks) under /voila/static-<token>/."""
-
-
-class VersionedLabextensionsHandler(FriendlyErrors, ImmutableMixin, MultiStaticFileHandler):
-    """The allow-listed lab extensions under /voila/labextensions-<token>/.
-
-    A plain tornado handler over the same folders as jupyter_server's FileFindHandler,
-    which would mark every file no-cache and set a visitor cookie on each response."""
+class FrontendHandler(FriendlyErrors, ImmutableMixin, StaticFileHandler):
+    """The lesson page's front end (site/frontend/, built) under /voila/lesson-<token>/."""
 
 
 class TemplateAssetsHandler(FriendlyErrors, TemplateStaticFileHandler):
@@ -80,10 +67,6 @@ class TemplateAssetsHandler(FriendlyErrors, TemplateStaticFileHandler):
         if ".." in path.split("/") or "\\" in path:
             raise HTTPError(404)
         return super().parse_url_path(path)
-
-
-class StaticHandler(FriendlyErrors, MultiStaticFileHandler):
-    """Voila's front end at its usual, unversioned URL (revalidated on every visit)."""
 
 
 class LessonFilesHandler(FriendlyErrors, AllowListFileHandler):

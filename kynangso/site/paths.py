@@ -8,3 +8,5 @@ SITE_DIR = PROJECT / "site"
 JUPYTER_DATA = SITE_DIR
 TEMPLATE = "kynangso"
 COURSES_DIR = PROJECT / "courses"
+# The lesson page's front end, built from site/frontend/ (see its README).
+LESSON_FRONTEND = SITE_DIR / "voila" / "templates" / TEMPLATE / "static" / "lesson"

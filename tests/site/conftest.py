@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kynangso.site.bench_browser import CLICKS_ARE_HANDLED
 from tests.servers import PROJECT, VENV_BIN, free_port, project_env, running
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,9 +79,11 @@ def kernel_id_of(html: str) -> str:
 
 
 def open_lesson(page, url: str):
-    """Open a lesson and wait until its first quiz option is on screen."""
+    """Open a lesson and wait until its first quiz option is on screen and a click on it
+    reaches the kernel (widgets are drawn from the page before the kernel's socket opens)."""
     page.goto(url)
     page.wait_for_selector(".kns-quiz .kns-quiz-option", state="visible", timeout=90_000)
+    page.wait_for_function(CLICKS_ARE_HANDLED, timeout=90_000)
 
 
 def check_quiz_works(page) -> None:

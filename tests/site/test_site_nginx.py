@@ -97,7 +97,7 @@ def test_landing_page_and_javascript_are_gzipped(proxied):
     assert t("site.landing.title") in gzip.decompress(body).decode()
     _, _, page = fetch(url + f"voila/render/{DEMO_LESSON}")
     html = gzip.decompress(page).decode()
-    scripts = re.findall(r'src="(/voila/static-[0-9a-f]+/[^"]+\.js)"', html)
+    scripts = re.findall(r'src="(/voila/lesson-[0-9a-f]+/[^"]+\.js)"', html)
     assert scripts, "the lesson page loads no versioned script"
     status, headers, body = fetch(url + scripts[0].lstrip("/"))
     assert status == 200 and headers["Content-Encoding"] == "gzip"
@@ -109,10 +109,9 @@ def test_versioned_assets_are_immutable_for_a_year_and_cached_by_nginx(proxied):
     url, _ = proxied
     _, _, page = fetch(url + f"voila/render/{DEMO_LESSON}", encoding=None)
     html = page.decode()
-    asset = re.search(r'src="(/voila/static-[0-9a-f]+/[^"]+)"', html).group(1)
-    extensions = re.search(r'"fullLabextensionsUrl": "([^"]+)"', html).group(1)
-    package = extensions + "/@jupyter-widgets/jupyterlab-manager/package.json"
-    for path in (asset, package):
+    script = re.search(r'src="(/voila/lesson-[0-9a-f]+/[^"]+)"', html).group(1)
+    stylesheet = re.search(r'href="(/voila/lesson-[0-9a-f]+/[^"]+\.css)"', html).group(1)
+    for path in (script, stylesheet):
         statuses = []
         for _ in range(2):
             status, headers, _ = fetch(url + path.lstrip("/"))

@@ -78,43 +78,13 @@
     window.addEventListener("pagehide", function () { synth.cancel(); });
   }
 
-  /* The widget bundle reconnects silently; tell the resident when the kernel is gone. */
-  function watchKernelSocket() {
-    var banner = document.getElementById("kns-offline");
-    var Native = window.WebSocket;
-    var leaving = false;
-    if (!banner || !Native) { return; }
-    window.addEventListener("pagehide", function () { leaving = true; });
-    function Watched(url, protocols) {
-      var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-      if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) {
-        ws.addEventListener("open", function () { banner.hidden = true; });
-        ws.addEventListener("close", function () { if (!leaving) { banner.hidden = false; } });
-      }
-      return ws;
-    }
-    Watched.prototype = Native.prototype;
-    ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { Watched[k] = Native[k]; });
-    window.WebSocket = Watched;
-    banner.querySelector("[data-kns-reload]").addEventListener("click", function () {
-      location.reload();
-    });
+  /* The lesson front end shows the "disconnected" notice; its button reloads the page. */
+  function setupReload() {
+    var button = document.querySelector("#kns-offline [data-kns-reload]");
+    if (button) { button.addEventListener("click", function () { location.reload(); }); }
   }
 
-  /* Voila's front end wraps the cells in a JupyterLab shell appended to <body>; keep it
-   * inside <main> so the lesson stays in the page's main landmark, in reading order. */
-  function keepShellInMain() {
-    var main = document.getElementById("kns-main");
-    if (!main || !window.MutationObserver) { return; }
-    var observer = new MutationObserver(function () {
-      var shell = document.querySelector("body > .jp-LabShell");
-      if (shell) { main.appendChild(shell); observer.disconnect(); }
-    });
-    observer.observe(document.body, { childList: true });
-  }
-
-  keepShellInMain();
-  watchKernelSocket();
+  setupReload();
   setupListen();
   setupProgress();
 })();
