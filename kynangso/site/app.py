@@ -48,8 +48,8 @@ class WebsocketHandler(FriendlyErrors, VoilaKernelWebsocketHandler):
 
 
 class KernelInfoHandler(FriendlyErrors, KernelHandler):
-    """GET /api/kernels/<id>: the front end checks its own kernel's state (GET only:
-    leaving is Voila's shutdown beacon, which carries the page's XSRF token)."""
+    """GET /api/kernels/<id>: one kernel's state, for monitoring (GET only: leaving is
+    the page's shutdown beacon, which carries its XSRF token)."""
 
     SUPPORTED_METHODS = ("GET",)
 
