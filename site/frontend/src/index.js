@@ -1,5 +1,6 @@
-/* Kỹ Năng Số lesson page front end: connect to this page's kernel, fetch the widgets'
- * state, and render each widget where the server left its placeholder.
+/* Kỹ Năng Số lesson page front end: build the widgets from the state the page carries
+ * (or, failing that, ask the kernel), render each where the server left its slot, and
+ * connect them to this page's kernel.
  *
  * It replaces Voila's JupyterLab-based front end (about 1 MB and 75 requests on a first
  * visit): the page is rendered on the server, so the phone only needs the widgets. */
