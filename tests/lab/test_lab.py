@@ -77,6 +77,8 @@ def test_the_instructor_sees_the_assignment_in_formgrader(lab, desktop_page):
     url, assignment = lab
     open_lab(page, url)
     page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True).click()
-    page.get_by_text("Formgrader", exact=True).click()
+    # The menu item itself: JupyterLab may have restored a Formgrader tab from the
+    # workspace of an earlier test, which also reads "Formgrader".
+    page.locator("#jp-mainmenu-nbgrader").get_by_text("Formgrader", exact=True).click()
     frame = page.frame_locator("iframe").first
     frame.get_by_text(assignment).first.wait_for(timeout=30_000)
